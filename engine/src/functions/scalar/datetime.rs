@@ -1,0 +1,5 @@
+//! Scalar functions: datetime family.
+
+use crate::functions::FunctionRegistry;
+
+pub(super) fn register(_r: &mut FunctionRegistry) {}

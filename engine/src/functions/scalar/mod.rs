@@ -1,0 +1,37 @@
+//! Scalar functions: one value out per row in, one family per file.
+
+mod conditional;
+mod datetime;
+mod math;
+mod string;
+
+use super::{ColumnarValue, FunctionRegistry, SignatureFn};
+use crate::error::Result;
+
+/// A scalar function's definition.
+pub struct ScalarFunctionDef {
+    /// The canonical name, lower case.
+    pub name: &'static str,
+    /// Other names it answers to.
+    pub aliases: &'static [&'static str],
+    /// Argument checking, casts and the return type.
+    pub signature: SignatureFn,
+    /// The implementation: arguments already cast to the signature's types, and the
+    /// number of rows (for functions whose arguments are all scalars).
+    pub invoke: fn(&[ColumnarValue], usize) -> Result<ColumnarValue>,
+    /// Gives a different value per call (never constant-folded).
+    pub volatile: bool,
+}
+
+impl std::fmt::Debug for ScalarFunctionDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScalarFunctionDef").field("name", &self.name).finish()
+    }
+}
+
+pub(super) fn register_all(r: &mut FunctionRegistry) {
+    string::register(r);
+    datetime::register(r);
+    math::register(r);
+    conditional::register(r);
+}
