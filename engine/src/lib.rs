@@ -16,11 +16,27 @@
 //!                                                 Vec<RecordBatch> / streaming sink
 //! ```
 
+pub mod catalog;
 pub mod error;
+pub mod exec;
 pub mod expr;
+// pub mod frame; (enabled once io lands)
 pub mod functions;
 pub mod logical;
 pub mod optimizer;
+pub mod physical;
+pub mod session;
 pub mod types;
 
 pub use error::{Error, Result};
+
+pub use session::Session;
+
+/// The names most programs need: `use quiver_engine::prelude::*;`.
+pub mod prelude {
+    pub use crate::error::{Error, Result};
+    pub use crate::expr::builders::{aggregate, call, window_fn};
+    pub use crate::expr::{col, cols, len, lit, lit_null, when, Expr, SortExpr};
+    pub use crate::session::Session;
+    pub use arrow::datatypes::DataType;
+}

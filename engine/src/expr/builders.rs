@@ -420,3 +420,14 @@ impl ops::Not for Expr {
         Expr::Not(self.boxed())
     }
 }
+
+/// A `DATE` literal from year, month and day (like Polars' `pl.date(y, m, d)`).
+///
+/// # Panics
+/// Panics if the date does not exist (a programming error in a literal).
+pub fn date(year: i32, month: u32, day: u32) -> Expr {
+    let d = chrono::NaiveDate::from_ymd_opt(year, month, day)
+        .unwrap_or_else(|| panic!("{year}-{month:02}-{day:02} is not a valid date"));
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("the epoch is a valid date");
+    Expr::Literal(ScalarValue::date32((d - epoch).num_days() as i32))
+}

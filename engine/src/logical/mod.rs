@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::expr::{Expr, SortExpr};
 use crate::types::QSchemaRef;
 
-pub use builder::LogicalPlanBuilder;
+pub use builder::{column_of as builder_column_of, LogicalPlanBuilder};
 pub use table_source::{Morsel, ScanRequest, TableSource, TableSourceRef};
 
 /// Join types.

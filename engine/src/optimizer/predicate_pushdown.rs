@@ -1,0 +1,278 @@
+//! Predicate pushdown: moves filters as close to the data as they can go.
+//!
+//! A filter's conjuncts travel down through projections (rewritten in terms of the
+//! projection's input), aliases, sorts, unions and grouping keys of aggregations, and into
+//! both sides of joins where the join type allows it. Conjuncts of the form
+//! `left_expr = right_expr` over a cross or inner join become its hash keys (the "cross
+//! join + equality filter into a hash join" rewrite); other conjuncts that need both sides
+//! become the join's residual filter. At a table scan, the conjuncts are also recorded in
+//! the scan for pruning (Parquet row-group statistics, hive partitions); the filter stays
+//! above the scan to remove individual rows.
+
+use std::sync::Arc;
+
+use super::utils::resolves_in;
+use super::OptimizerRule;
+use crate::error::Result;
+use crate::expr::{Column, Expr, Operator, Transformed};
+use crate::logical::*;
+use crate::types::QSchema;
+
+/// The rule.
+pub struct PredicatePushdown;
+
+fn wrap_filter(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Arc<LogicalPlan> {
+    match Expr::conjunction(preds) {
+        Some(p) => Arc::new(LogicalPlan::Filter(Filter { predicate: p, input: plan })),
+        None => plan,
+    }
+}
+
+/// Rewrites column references through a projection: each output column becomes the
+/// expression that computes it.
+fn substitute(e: &Expr, proj: &Projection) -> Option<Expr> {
+    let mut ok = true;
+    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> = e.clone().transform_up(&mut |n| {
+        if let Expr::Column(c) = &n {
+            match proj.schema.find(c.relation.as_deref(), &c.name) {
+                Ok(Some(i)) => {
+                    let inner = proj.exprs[i].unalias().clone();
+                    if inner.contains_window() || inner.contains_aggregate() || !inner.columns().iter().all(|_| true) {
+                        ok = false;
+                    }
+                    return Ok(Transformed::yes(inner));
+                }
+                _ => ok = false,
+            }
+        }
+        Ok(Transformed::no(n))
+    });
+    let Ok(t) = r;
+    // Volatile functions must not be duplicated or moved.
+    let volatile = !t.data.is_constant() && {
+        let mut v = false;
+        t.data.visit(&mut |n| {
+            if let Expr::Function { name, .. } = n {
+                v |= crate::functions::is_volatile(name);
+            }
+            crate::expr::TreeNodeRecursion::Continue
+        });
+        v
+    };
+    (ok && !volatile).then_some(t.data)
+}
+
+/// Re-qualifies column references from an alias to its input's qualifiers.
+fn unalias_columns(e: &Expr, alias: &SubqueryAlias) -> Option<Expr> {
+    let input = alias.input.schema();
+    let mut ok = true;
+    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> = e.clone().transform_up(&mut |n| {
+        if let Expr::Column(c) = &n {
+            match alias.schema.find(c.relation.as_deref(), &c.name) {
+                Ok(Some(i)) => {
+                    let f = input.field(i);
+                    return Ok(Transformed::yes(Expr::Column(Column {
+                        relation: f.qualifier().map(str::to_string),
+                        name: f.name().to_string(),
+                    })));
+                }
+                _ => ok = false,
+            }
+        }
+        Ok(Transformed::no(n))
+    });
+    let Ok(t) = r;
+    ok.then_some(t.data)
+}
+
+fn only_in(e: &Expr, schema: &QSchema, other: &QSchema) -> bool {
+    !e.columns().is_empty() && resolves_in(e, schema) && e.columns().iter().all(|c| {
+        // Not resolvable on the other side, or resolvable on both but clearly qualified.
+        !matches!(other.find(c.relation.as_deref(), &c.name), Ok(Some(_))) || c.relation.is_some()
+    })
+}
+
+fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
+    match plan.as_ref() {
+        LogicalPlan::Filter(f) => {
+            let mut all = f.predicate.clone().split_conjunction();
+            for p in preds {
+                if !all.contains(&p) {
+                    all.push(p);
+                }
+            }
+            push(f.input.clone(), all)
+        }
+        LogicalPlan::Projection(p) => {
+            let (mut down, mut keep) = (vec![], vec![]);
+            for e in preds {
+                match substitute(&e, p) {
+                    Some(s) => down.push(s),
+                    None => keep.push(e),
+                }
+            }
+            let input = push(p.input.clone(), down)?;
+            Ok(wrap_filter(Arc::new(LogicalPlan::Projection(Projection { input, ..p.clone() })), keep))
+        }
+        LogicalPlan::SubqueryAlias(a) => {
+            let (mut down, mut keep) = (vec![], vec![]);
+            for e in preds {
+                match unalias_columns(&e, a) {
+                    Some(s) => down.push(s),
+                    None => keep.push(e),
+                }
+            }
+            let input = push(a.input.clone(), down)?;
+            Ok(wrap_filter(Arc::new(LogicalPlan::SubqueryAlias(SubqueryAlias { input, ..a.clone() })), keep))
+        }
+        LogicalPlan::Sort(s) if s.fetch.is_none() => {
+            let input = push(s.input.clone(), preds)?;
+            Ok(Arc::new(LogicalPlan::Sort(Sort { input, ..s.clone() })))
+        }
+        LogicalPlan::Distinct(d) => {
+            let input = push(d.input.clone(), preds)?;
+            Ok(Arc::new(LogicalPlan::Distinct(Distinct { input })))
+        }
+        LogicalPlan::Aggregate(a) => {
+            // Conjuncts over grouping keys only can run before the aggregation.
+            let (mut down, mut keep) = (vec![], vec![]);
+            for e in preds {
+                let mut ok = true;
+                let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> = e.clone().transform_up(&mut |n| {
+                    if let Expr::Column(c) = &n {
+                        match a.schema.find(c.relation.as_deref(), &c.name) {
+                            Ok(Some(i)) if i < a.group_by.len() => return Ok(Transformed::yes(a.group_by[i].unalias().clone())),
+                            _ => ok = false,
+                        }
+                    }
+                    Ok(Transformed::no(n))
+                });
+                let Ok(t) = r;
+                if ok && !a.group_by.is_empty() {
+                    down.push(t.data);
+                } else {
+                    keep.push(e);
+                }
+            }
+            let input = push(a.input.clone(), down)?;
+            Ok(wrap_filter(Arc::new(LogicalPlan::Aggregate(Aggregate { input, ..a.clone() })), keep))
+        }
+        LogicalPlan::Union(u) => {
+            // Each input sees the predicate over its own column names.
+            let mut inputs = vec![];
+            for inp in &u.inputs {
+                let mut mapped = vec![];
+                for e in &preds {
+                    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> = e.clone().transform_up(&mut |n| {
+                        if let Expr::Column(c) = &n {
+                            if let Ok(Some(i)) = u.schema.find(c.relation.as_deref(), &c.name) {
+                                return Ok(Transformed::yes(super::utils::column_at(inp.schema(), i)));
+                            }
+                        }
+                        Ok(Transformed::no(n))
+                    });
+                    let Ok(t) = r;
+                    mapped.push(t.data);
+                }
+                inputs.push(push(inp.clone(), mapped)?);
+            }
+            Ok(Arc::new(LogicalPlan::Union(Union { inputs, schema: u.schema.clone() })))
+        }
+        LogicalPlan::Join(j) => push_join(j, preds),
+        LogicalPlan::TableScan(s) => {
+            let mut scan = s.clone();
+            for p in &preds {
+                if !scan.filters.contains(p) && !p.columns().is_empty() {
+                    scan.filters.push(p.clone());
+                }
+            }
+            Ok(wrap_filter(Arc::new(LogicalPlan::TableScan(scan)), preds))
+        }
+        _ => {
+            // Stop here; optimize below independently.
+            let inputs = plan.inputs().into_iter().map(|i| push(i.clone(), vec![])).collect::<Result<Vec<_>>>()?;
+            let node = if inputs.is_empty() { plan.clone() } else { Arc::new(plan.with_new_inputs(inputs)) };
+            Ok(wrap_filter(node, preds))
+        }
+    }
+}
+
+fn push_join(j: &Join, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
+    let (ls, rs) = (j.left.schema().clone(), j.right.schema().clone());
+    let mut on = j.on.clone();
+    let mut join_filter: Vec<Expr> = j.filter.clone().map(|f| f.split_conjunction()).unwrap_or_default();
+    let (mut left, mut right, mut keep) = (vec![], vec![], vec![]);
+    let inner_like = matches!(j.join_type, JoinType::Inner | JoinType::Cross);
+    // For inner joins, the join's own residual conjuncts can move down too.
+    let mut candidates: Vec<(Expr, bool)> = preds.into_iter().map(|p| (p, false)).collect();
+    if inner_like || j.join_type == JoinType::LeftSemi {
+        candidates.extend(std::mem::take(&mut join_filter).into_iter().map(|p| (p, true)));
+    }
+    for (p, from_join) in candidates {
+        let left_ok = only_in(&p, &ls, &rs);
+        let right_ok = only_in(&p, &rs, &ls);
+        let can_left = matches!(j.join_type, JoinType::Inner | JoinType::Cross | JoinType::Left | JoinType::LeftSemi | JoinType::LeftAnti);
+        let can_right = matches!(j.join_type, JoinType::Inner | JoinType::Cross | JoinType::Right | JoinType::LeftSemi);
+        if left_ok && (can_left && (!from_join || j.join_type != JoinType::LeftAnti)) {
+            left.push(p);
+        } else if right_ok && (can_right || (from_join && matches!(j.join_type, JoinType::LeftSemi | JoinType::LeftAnti | JoinType::Left))) {
+            right.push(p);
+        } else if inner_like || (from_join && j.join_type == JoinType::LeftSemi) {
+            // Equality between the sides becomes a hash key.
+            if let Expr::BinaryOp { left: a, op: Operator::Eq, right: b } = &p {
+                if only_in(a, &ls, &rs) && only_in(b, &rs, &ls) {
+                    on.push((a.as_ref().clone(), b.as_ref().clone()));
+                    continue;
+                }
+                if only_in(b, &ls, &rs) && only_in(a, &rs, &ls) {
+                    on.push((b.as_ref().clone(), a.as_ref().clone()));
+                    continue;
+                }
+            }
+            if from_join || inner_like {
+                join_filter.push(p);
+            } else {
+                keep.push(p);
+            }
+        } else if from_join {
+            join_filter.push(p);
+        } else {
+            keep.push(p);
+        }
+    }
+    // A join filter over one side of an outer join's preserved side stays in the join.
+    let new_left = push(j.left.clone(), left)?;
+    let new_right = push(j.right.clone(), right)?;
+    let join_type = if j.join_type == JoinType::Cross && (!on.is_empty() || !join_filter.is_empty()) {
+        JoinType::Inner
+    } else {
+        j.join_type
+    };
+    let node = Arc::new(LogicalPlan::Join(Join {
+        left: new_left,
+        right: new_right,
+        on,
+        filter: Expr::conjunction(join_filter),
+        join_type,
+        null_equals_null: j.null_equals_null,
+        schema: j.schema.clone(),
+    }));
+    Ok(wrap_filter(node, keep))
+}
+
+fn fingerprint(plan: &LogicalPlan) -> String {
+    plan.display_indent()
+}
+
+impl OptimizerRule for PredicatePushdown {
+    fn name(&self) -> &'static str {
+        "predicate_pushdown"
+    }
+
+    fn rewrite(&self, plan: Arc<LogicalPlan>) -> Result<Transformed<Arc<LogicalPlan>>> {
+        let before = fingerprint(&plan);
+        let after = push(plan, vec![])?;
+        let changed = fingerprint(&after) != before;
+        Ok(Transformed { data: after, changed })
+    }
+}

@@ -1,0 +1,156 @@
+//! Constant folding and boolean simplification.
+//!
+//! Sub-expressions without columns are evaluated once at planning time (`1 + 2` becomes
+//! `3`, `DATE '1998-12-01' - INTERVAL 90 DAY` becomes a timestamp literal); `x AND TRUE`
+//! becomes `x`, `NOT NOT x` becomes `x`, and a filter that is always true disappears.
+
+use std::sync::Arc;
+
+use arrow::datatypes::Schema;
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+
+use super::utils::transform_up;
+use super::OptimizerRule;
+use crate::error::Result;
+use crate::expr::{Expr, Operator, Transformed};
+use crate::logical::*;
+use crate::physical::planner::create_physical_expr;
+use crate::types::{QSchema, ScalarValue};
+
+/// The rule.
+pub struct SimplifyExpressions;
+
+fn is_bool(e: &Expr, v: bool) -> bool {
+    matches!(e, Expr::Literal(s) if s.as_bool() == Some(v))
+}
+
+fn fold(e: &Expr) -> Option<ScalarValue> {
+    let empty = QSchema::empty();
+    let physical = create_physical_expr(e, &empty).ok()?;
+    let one = RecordBatch::try_new_with_options(
+        Arc::new(Schema::empty()),
+        vec![],
+        &RecordBatchOptions::new().with_row_count(Some(1)),
+    )
+    .ok()?;
+    let array = physical.evaluate_to_array(&one).ok()?;
+    ScalarValue::try_from_array(array).ok()
+}
+
+fn simplify_node(e: Expr) -> Transformed<Expr> {
+    match e {
+        Expr::Literal(_) | Expr::Column(_) | Expr::Alias(_, _) | Expr::Wildcard { .. } => Transformed::no(e),
+        Expr::BinaryOp { left, op: Operator::And, right } if is_bool(&left, true) => Transformed::yes(*right),
+        Expr::BinaryOp { left, op: Operator::And, right } if is_bool(&right, true) => Transformed::yes(*left),
+        Expr::BinaryOp { left, op: Operator::And, right } if is_bool(&left, false) || is_bool(&right, false) => {
+            Transformed::yes(Expr::Literal(ScalarValue::from(false)))
+        }
+        Expr::BinaryOp { left, op: Operator::Or, right } if is_bool(&left, false) => Transformed::yes(*right),
+        Expr::BinaryOp { left, op: Operator::Or, right } if is_bool(&right, false) => Transformed::yes(*left),
+        Expr::BinaryOp { left, op: Operator::Or, right } if is_bool(&left, true) || is_bool(&right, true) => {
+            Transformed::yes(Expr::Literal(ScalarValue::from(true)))
+        }
+        Expr::Not(inner) if matches!(*inner, Expr::Not(_)) => match *inner {
+            Expr::Not(x) => Transformed::yes(*x),
+            other => Transformed::no(Expr::Not(Box::new(other))),
+        },
+        e if e.is_constant() && !matches!(e, Expr::Aggregate(_) | Expr::Window(_)) => match fold(&e) {
+            Some(v) => Transformed::yes(Expr::Literal(v)),
+            None => Transformed::no(e),
+        },
+        e => Transformed::no(e),
+    }
+}
+
+/// Simplifies one expression.
+pub fn simplify_expr(e: Expr) -> Transformed<Expr> {
+    let name = e.output_name();
+    let had_alias = matches!(e, Expr::Alias(_, _));
+    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> =
+        e.transform_up(&mut |n| Ok(simplify_node(n)));
+    let Ok(mut t) = r;
+    // Keep the output name a projection had before folding (`1 + 1` stays named `1 + 1`).
+    if t.changed && !had_alias && t.data.output_name() != name {
+        t.data = t.data.alias(name);
+    }
+    t
+}
+
+fn simplify_list(exprs: &[Expr], keep_names: bool) -> (Vec<Expr>, bool) {
+    let mut changed = false;
+    let out = exprs
+        .iter()
+        .map(|e| {
+            let t = if keep_names {
+                simplify_expr(e.clone())
+            } else {
+                let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> =
+                    e.clone().transform_up(&mut |n| Ok(simplify_node(n)));
+                let Ok(t) = r;
+                t
+            };
+            changed |= t.changed;
+            t.data
+        })
+        .collect();
+    (out, changed)
+}
+
+impl OptimizerRule for SimplifyExpressions {
+    fn name(&self) -> &'static str {
+        "simplify_expressions"
+    }
+
+    fn rewrite(&self, plan: Arc<LogicalPlan>) -> Result<Transformed<Arc<LogicalPlan>>> {
+        transform_up(plan, &mut |node| {
+            Ok(match node.as_ref() {
+                LogicalPlan::Filter(f) => {
+                    let (p, changed) = simplify_list(std::slice::from_ref(&f.predicate), false);
+                    let p = p.into_iter().next().unwrap_or_else(|| f.predicate.clone());
+                    if is_bool(&p, true) {
+                        Transformed::yes(f.input.clone())
+                    } else if changed {
+                        Transformed::yes(Arc::new(LogicalPlan::Filter(Filter { predicate: p, input: f.input.clone() })))
+                    } else {
+                        Transformed::no(node)
+                    }
+                }
+                LogicalPlan::Projection(p) => {
+                    let (exprs, changed) = simplify_list(&p.exprs, true);
+                    if changed {
+                        Transformed::yes(Arc::new(LogicalPlan::Projection(Projection { exprs, ..p.clone() })))
+                    } else {
+                        Transformed::no(node)
+                    }
+                }
+                LogicalPlan::Join(j) => match &j.filter {
+                    Some(f) => {
+                        let (p, changed) = simplify_list(std::slice::from_ref(f), false);
+                        if changed {
+                            let filter = p.into_iter().next().filter(|p| !is_bool(p, true));
+                            Transformed::yes(Arc::new(LogicalPlan::Join(Join { filter, ..j.clone() })))
+                        } else {
+                            Transformed::no(node)
+                        }
+                    }
+                    None => Transformed::no(node),
+                },
+                _ => Transformed::no(node),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{col, lit};
+
+    #[test]
+    fn folds_constants_and_keeps_names() {
+        let t = simplify_expr(lit(1i64) + lit(2i64));
+        assert_eq!(t.data.to_string(), "3 AS 1 + 2");
+        let t = simplify_expr(col("a").and(lit(true)));
+        assert_eq!(t.data.to_string(), "a AS a AND true");
+    }
+}
