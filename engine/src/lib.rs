@@ -20,8 +20,9 @@ pub mod catalog;
 pub mod error;
 pub mod exec;
 pub mod expr;
-// pub mod frame; (enabled once io lands)
+pub mod frame;
 pub mod functions;
+pub mod io;
 pub mod logical;
 pub mod optimizer;
 pub mod physical;
@@ -30,6 +31,7 @@ pub mod types;
 
 pub use error::{Error, Result};
 
+pub use frame::{DataFrame, LazyFrame};
 pub use session::Session;
 
 /// The names most programs need: `use quiver_engine::prelude::*;`.
@@ -37,6 +39,9 @@ pub mod prelude {
     pub use crate::error::{Error, Result};
     pub use crate::expr::builders::{aggregate, call, window_fn};
     pub use crate::expr::{col, cols, len, lit, lit_null, when, Expr, SortExpr};
+    pub use crate::expr::builders::date;
+    pub use crate::frame::{DataFrame, GroupBy, IntoColumn, JoinArgs, JoinHow, LazyFrame, SortOptions};
+    pub use crate::io::CsvOptions;
     pub use crate::session::Session;
     pub use arrow::datatypes::DataType;
 }

@@ -138,8 +138,10 @@ impl DataFrame {
 
     /// A lazy frame over this data, on `session`.
     pub fn lazy_in(&self, session: &Session) -> LazyFrame {
-        let source = Arc::new(MemoryTable::new(self.schema.clone(), self.batches.clone()));
-        LazyFrame::from_source("df", None, source, session)
+        match MemoryTable::try_new(self.schema.clone(), self.batches.clone()) {
+            Ok(source) => LazyFrame::from_source("df", None, Arc::new(source), session),
+            Err(e) => LazyFrame::from_error(e, session),
+        }
     }
 
     /// The aligned text table (all rows).

@@ -91,6 +91,39 @@ impl LazyFrame {
         Self { plan, session: session.clone() }
     }
 
+    fn scan(path: &str, source: Result<TableSourceRef>, session: &Session) -> Self {
+        match source {
+            Ok(s) => Self::from_source(path, None, s, session),
+            Err(e) => Self::from_error(e, session),
+        }
+    }
+
+    /// Scans Parquet files: a file, a glob (`dir/*.parquet`), a folder, or a
+    /// hive-partitioned folder (`key=value` folders become columns).
+    pub fn scan_parquet(path: &str) -> Self {
+        Self::scan(path, crate::io::parquet_source([path]), &Session::default_session())
+    }
+
+    /// Scans CSV files, sniffing the header, delimiter and types unless `options` say.
+    pub fn scan_csv(path: &str, options: crate::io::CsvOptions) -> Self {
+        Self::scan(path, crate::io::csv_source([path], options), &Session::default_session())
+    }
+
+    /// Scans newline-delimited JSON files.
+    pub fn scan_ndjson(path: &str) -> Self {
+        Self::scan(path, crate::io::json_source([path]), &Session::default_session())
+    }
+
+    /// Scans Arrow IPC files.
+    pub fn scan_ipc(path: &str) -> Self {
+        Self::scan(path, crate::io::ipc_source([path]), &Session::default_session())
+    }
+
+    /// Scans any supported file, choosing the format from its extension.
+    pub fn scan_file(path: &str) -> Self {
+        Self::scan(path, crate::io::source_for_path(path), &Session::default_session())
+    }
+
     /// A frame that fails with `e` when run.
     pub fn from_error(e: Error, session: &Session) -> Self {
         Self { plan: Err(Arc::new(e)), session: session.clone() }
