@@ -7,6 +7,7 @@
 
 mod build_side;
 mod limit_pushdown;
+mod merge_projections;
 mod predicate_pushdown;
 mod projection_pushdown;
 mod simplify_expressions;
@@ -43,6 +44,7 @@ impl Default for Optimizer {
                 Box::new(predicate_pushdown::PredicatePushdown),
                 Box::new(limit_pushdown::LimitPushdown),
                 Box::new(build_side::BuildSide),
+                Box::new(merge_projections::MergeProjections),
             ],
             max_passes: 8,
         }
@@ -65,7 +67,9 @@ impl Optimizer {
                 break;
             }
         }
-        Ok(projection_pushdown::ProjectionPushdown.rewrite(plan)?.data)
+        let plan = projection_pushdown::ProjectionPushdown.rewrite(plan)?.data;
+        // Pushdown leaves projections that may now stack or pass everything through.
+        Ok(merge_projections::MergeProjections.rewrite(plan)?.data)
     }
 
     /// The rule names, in order.

@@ -146,9 +146,10 @@ impl GroupKeys {
                 }
                 map
             }
-            (GroupKeys::Rows(a), GroupKeys::Rows(b)) => (0..b.hashes.len())
-                .map(|g| a.intern_hashed(&b.data[b.offsets[g]..b.offsets[g + 1]], b.hashes[g]))
-                .collect(),
+            // Each table has its own randomly seeded hasher, so hash again.
+            (GroupKeys::Rows(a), GroupKeys::Rows(b)) => {
+                (0..b.hashes.len()).map(|g| a.intern(&b.data[b.offsets[g]..b.offsets[g + 1]])).collect()
+            }
             _ => return Err(crate::internal_err!("merging group keys of different kinds")),
         })
     }
@@ -260,7 +261,12 @@ mod tests {
         let mut ids = vec![];
         a.intern(&[s, n], 3, &mut ids).unwrap();
         assert_eq!(ids, vec![0, 1, 0]);
+        let mut b = GroupKeys::try_new(&[DataType::Utf8, DataType::Int64]).unwrap();
+        let s: ArrayRef = Arc::new(StringArray::from(vec!["c", "a"]));
+        let n: ArrayRef = Arc::new(Int64Array::from(vec![1, 1]));
+        b.intern(&[s, n], 2, &mut ids).unwrap();
+        assert_eq!(a.merge(&b).unwrap(), vec![2, 0]);
         let out = a.finish(&[DataType::Utf8, DataType::Int64]).unwrap();
-        assert_eq!(out[0].as_string::<i32>().value(1), "b");
+        assert_eq!(out[0].as_string::<i32>().iter().collect::<Vec<_>>(), vec![Some("a"), Some("b"), Some("c")]);
     }
 }

@@ -12,6 +12,8 @@ use crate::physical::ExecutionPlan;
 /// Reads a table source.
 #[derive(Debug)]
 pub struct ScanExec {
+    /// The name the table is known by (for error messages and metrics).
+    #[allow(dead_code)]
     name: String,
     source: TableSourceRef,
     request: ScanRequest,
@@ -31,7 +33,7 @@ impl ExecutionPlan for ScanExec {
     }
 
     fn describe(&self) -> String {
-        let mut s = format!("{} [{}]", self.name, self.source.describe());
+        let mut s = self.source.describe();
         if let Some(p) = &self.request.projection {
             let full = self.source.schema();
             let names: Vec<&str> = p.iter().map(|i| full.field(*i).name().as_str()).collect();
