@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn integer_meets_decimal() {
         let e = coerce_expr(col("i") + col("d"), &schema()).unwrap();
-        assert_eq!(e.to_string(), "CAST(i AS Decimal128(10, 0)) + d");
+        assert_eq!(e.to_string(), "CAST(i AS Decimal128(15, 2)) + d");
         assert_eq!(e.data_type(&schema()).unwrap(), DataType::Decimal128(16, 2));
     }
 
