@@ -51,6 +51,33 @@ fn midnight_timestamp_as_date(e: &Expr) -> Option<Expr> {
     None
 }
 
+/// `e` as a literal of the column type `target`, when `e` is a float literal whose value
+/// that type holds exactly (0.05 as DECIMAL(15,2), 24.0 as BIGINT).
+fn exact_literal_for(e: &Expr, target: &DataType) -> Option<Expr> {
+    let Expr::Literal(v) = e else { return None };
+    if !v.data_type().is_floating() || v.is_null() {
+        return None;
+    }
+    let f = v.as_f64()?;
+    match target {
+        DataType::Decimal128(p, s) => {
+            let scaled = f * 10f64.powi(i32::from(*s));
+            if (scaled - scaled.round()).abs() > 1e-9 * scaled.abs().max(1.0) || scaled.abs() >= 1e18 {
+                return None;
+            }
+            ScalarValue::decimal128(scaled.round() as i128, *p, *s).ok().map(Expr::Literal)
+        }
+        t if t.is_integer() => {
+            if f.fract() != 0.0 {
+                return None;
+            }
+            let c = v.cast_to(t).ok()?;
+            (c.as_f64() == Some(f)).then_some(Expr::Literal(c))
+        }
+        _ => None,
+    }
+}
+
 fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
     Ok(match e {
         Expr::BinaryOp { left, op, right } => {
@@ -74,6 +101,14 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
                     if let Some(d) = midnight_timestamp_as_date(&left) {
                         return Ok(Expr::BinaryOp { left: Box::new(d), op, right });
                     }
+                }
+                // A float literal compared with a decimal or integer column: keep the
+                // column's type when the literal converts exactly (`l_discount >= 0.05`).
+                if let Some(lit) = exact_literal_for(&right, &lt) {
+                    return Ok(Expr::BinaryOp { left, op, right: Box::new(lit) });
+                }
+                if let Some(lit) = exact_literal_for(&left, &rt) {
+                    return Ok(Expr::BinaryOp { left: Box::new(lit), op, right });
                 }
                 let t = comparison_type(&lt, &rt).ok_or_else(|| {
                     Error::Schema(format!(
@@ -119,7 +154,10 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
             Expr::Not(Box::new(cast_to(*inner, &t, &DataType::Boolean)))
         }
         Expr::Between { expr, negated, low, high } => {
-            let (et, lt, ht) = (expr.data_type(schema)?, low.data_type(schema)?, high.data_type(schema)?);
+            let et = expr.data_type(schema)?;
+            let low = Box::new(exact_literal_for(&low, &et).unwrap_or(*low));
+            let high = Box::new(exact_literal_for(&high, &et).unwrap_or(*high));
+            let (lt, ht) = (low.data_type(schema)?, high.data_type(schema)?);
             let t = comparison_type(&et, &lt)
                 .and_then(|t| comparison_type(&t, &ht))
                 .ok_or_else(|| Error::Schema(format!("cannot compare {et} with {lt} and {ht} in BETWEEN")))?;
@@ -286,6 +324,16 @@ mod tests {
     fn literals_are_cast_in_place() {
         let e = coerce_expr(col("d").gt(lit(1)), &schema()).unwrap();
         assert_eq!(e.to_string(), "d > 1.00");
+    }
+
+    #[test]
+    fn exact_float_literals_keep_the_column_type() {
+        let e = coerce_expr(col("d").gt_eq(lit(0.05)), &schema()).unwrap();
+        assert_eq!(e.to_string(), "d >= 0.05");
+        assert_eq!(e.children()[1].data_type(&schema()).unwrap(), DataType::Decimal128(15, 2));
+        // 0.125 does not fit scale 2: compare as doubles.
+        let e = coerce_expr(col("d").gt_eq(lit(0.125)), &schema()).unwrap();
+        assert_eq!(e.to_string(), "CAST(d AS Float64) >= 0.125");
     }
 
     #[test]

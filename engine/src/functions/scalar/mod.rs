@@ -4,6 +4,7 @@ mod conditional;
 mod datetime;
 mod math;
 mod string;
+mod util;
 
 use super::{ColumnarValue, FunctionRegistry, SignatureFn};
 use crate::error::Result;
