@@ -15,7 +15,9 @@ pub fn q1(lineitem: LazyFrame) -> LazyFrame {
             col("l_quantity").sum().alias("sum_qty"),
             col("l_extendedprice").sum().alias("sum_base_price"),
             revenue().sum().alias("sum_disc_price"),
-            (revenue() * (lit(1) + col("l_tax"))).sum().alias("sum_charge"),
+            (revenue() * (lit(1) + col("l_tax")))
+                .sum()
+                .alias("sum_charge"),
             col("l_quantity").mean().alias("avg_qty"),
             col("l_extendedprice").mean().alias("avg_price"),
             col("l_discount").mean().alias("avg_disc"),
@@ -34,5 +36,7 @@ pub fn q6(lineitem: LazyFrame) -> LazyFrame {
                 .and(col("l_discount").is_between(lit(0.05), lit(0.07)))
                 .and(col("l_quantity").lt(lit(24))),
         )
-        .select([(col("l_extendedprice") * col("l_discount")).sum().alias("revenue")])
+        .select([(col("l_extendedprice") * col("l_discount"))
+            .sum()
+            .alias("revenue")])
 }

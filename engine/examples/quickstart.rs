@@ -29,16 +29,32 @@ fn main() -> Result<()> {
             len().alias("count_order"),
         ])
         .sort(["l_returnflag", "l_linestatus"], SortOptions::default());
-    println!("TPC-H Q1 on datasets/sample/lineitem.parquet:\n{}\n", q1.collect()?);
+    println!(
+        "TPC-H Q1 on datasets/sample/lineitem.parquet:\n{}\n",
+        q1.collect()?
+    );
 
     // The five customers with the most revenue: CSV joined with Parquet, then top-k.
     let customer = LazyFrame::scan_csv(&sample("customer.csv"), CsvOptions::default());
     let orders = LazyFrame::scan_parquet(&sample("orders.parquet"));
     let top = customer
-        .join(orders, [col("c_custkey")], [col("o_custkey")], JoinHow::Inner)
-        .join(lineitem, [col("o_orderkey")], [col("l_orderkey")], JoinHow::Inner)
+        .join(
+            orders,
+            [col("c_custkey")],
+            [col("o_custkey")],
+            JoinHow::Inner,
+        )
+        .join(
+            lineitem,
+            [col("o_orderkey")],
+            [col("l_orderkey")],
+            JoinHow::Inner,
+        )
         .group_by([col("c_name")])
-        .agg([revenue.sum().alias("revenue"), col("o_orderkey").count_distinct().alias("orders")])
+        .agg([
+            revenue.sum().alias("revenue"),
+            col("o_orderkey").count_distinct().alias("orders"),
+        ])
         .sort(["revenue"], SortOptions::descending())
         .limit(5);
     println!("Top customers by revenue:\n{}\n", top.collect()?);

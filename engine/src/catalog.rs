@@ -20,12 +20,19 @@ impl Catalog {
 
     /// Registers (or replaces) a table.
     pub fn register(&self, name: &str, source: TableSourceRef) {
-        self.tables.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_lowercase(), source);
+        self.tables
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_lowercase(), source);
     }
 
     /// Removes a table; returns whether it existed.
     pub fn deregister(&self, name: &str) -> bool {
-        self.tables.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_lowercase()).is_some()
+        self.tables
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&name.to_lowercase())
+            .is_some()
     }
 
     /// A table by name, with a "did you mean" error.
@@ -39,11 +46,19 @@ impl Catalog {
 
     /// Whether a table exists.
     pub fn contains(&self, name: &str) -> bool {
-        self.tables.read().unwrap_or_else(|e| e.into_inner()).contains_key(&name.to_lowercase())
+        self.tables
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&name.to_lowercase())
     }
 
     /// Table names, sorted.
     pub fn names(&self) -> Vec<String> {
-        self.tables.read().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect()
+        self.tables
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .cloned()
+            .collect()
     }
 }

@@ -162,7 +162,10 @@ macro_rules! not_supported {
 
 /// Returns the candidate closest to `name` (case-insensitive edit distance), if it is
 /// close enough to be a plausible typo.
-pub fn closest_match<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn closest_match<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
@@ -224,7 +227,10 @@ mod tests {
         assert_eq!(closest_match("l_orderky", cands), Some("l_orderkey"));
         assert_eq!(closest_match("L_ORDERKEY", cands), Some("l_orderkey"));
         assert_eq!(closest_match("zzzzzz", cands), None);
-        assert_eq!(did_you_mean("l_comment_", cands), "; did you mean `l_comment`?");
+        assert_eq!(
+            did_you_mean("l_comment_", cands),
+            "; did you mean `l_comment`?"
+        );
     }
 
     #[test]

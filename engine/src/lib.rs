@@ -37,10 +37,12 @@ pub use session::Session;
 /// The names most programs need: `use quiver_engine::prelude::*;`.
 pub mod prelude {
     pub use crate::error::{Error, Result};
+    pub use crate::expr::builders::date;
     pub use crate::expr::builders::{aggregate, call, window_fn};
     pub use crate::expr::{col, cols, len, lit, lit_null, when, Expr, SortExpr};
-    pub use crate::expr::builders::date;
-    pub use crate::frame::{DataFrame, GroupBy, IntoColumn, JoinArgs, JoinHow, LazyFrame, SortOptions};
+    pub use crate::frame::{
+        DataFrame, GroupBy, IntoColumn, JoinArgs, JoinHow, LazyFrame, SortOptions,
+    };
     pub use crate::io::CsvOptions;
     pub use crate::session::Session;
     pub use arrow::datatypes::DataType;

@@ -26,12 +26,15 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("config", &self.config).finish()
+        f.debug_struct("Session")
+            .field("config", &self.config)
+            .finish()
     }
 }
 
 static DEFAULT: LazyLock<Session> = LazyLock::new(|| {
-    Session::try_new(SessionConfig::default()).unwrap_or_else(|e| panic!("cannot start the default session: {e}"))
+    Session::try_new(SessionConfig::default())
+        .unwrap_or_else(|e| panic!("cannot start the default session: {e}"))
 });
 
 impl Session {
@@ -53,7 +56,10 @@ impl Session {
 
     /// A session with `threads` workers and default settings otherwise.
     pub fn with_threads(threads: usize) -> Result<Self> {
-        Self::try_new(SessionConfig { threads, ..SessionConfig::default() })
+        Self::try_new(SessionConfig {
+            threads,
+            ..SessionConfig::default()
+        })
     }
 
     /// The process-wide default session (all cores).

@@ -3,12 +3,16 @@
 //! `cargo run --release -p quiver-benches --bin tpch_frame -- --sf 1 --threads 2 --reps 5`
 //!
 //! Generates `lineitem.parquet` under `benches/data/tpch-sf<sf>/` first if it is missing.
-//! Prints one JSON object per query: min and median wall time in seconds.
+//! `--queries q1,q6` picks queries. Prints one JSON object per query: min and median wall time in seconds.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use quiver_benches::queries;
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use quiver_engine::io::{write_parquet, ParquetWriteOptions};
 use quiver_engine::prelude::*;
 
@@ -21,9 +25,15 @@ fn arg(args: &[String], name: &str, default: &str) -> String {
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let sf: f64 = arg(&args, "--sf", "1").parse().expect("--sf takes a number");
-    let threads: usize = arg(&args, "--threads", "2").parse().expect("--threads takes a number");
-    let reps: usize = arg(&args, "--reps", "5").parse().expect("--reps takes a number");
+    let sf: f64 = arg(&args, "--sf", "1")
+        .parse()
+        .expect("--sf takes a number");
+    let threads: usize = arg(&args, "--threads", "2")
+        .parse()
+        .expect("--threads takes a number");
+    let reps: usize = arg(&args, "--reps", "5")
+        .parse()
+        .expect("--reps takes a number");
     let dir = PathBuf::from(arg(
         &args,
         "--data",
@@ -32,14 +42,28 @@ fn main() -> Result<()> {
     let file = dir.join("lineitem.parquet");
     if !file.exists() {
         eprintln!("generating {} ...", file.display());
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating `{}`", dir.display()), e))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(format!("creating `{}`", dir.display()), e))?;
         let (schema, batches) = quiver_datasets::tpch::generate("lineitem", sf)?;
-        write_parquet(&file, &schema, &batches, &ParquetWriteOptions { overwrite: true, ..Default::default() })?;
+        write_parquet(
+            &file,
+            &schema,
+            &batches,
+            &ParquetWriteOptions {
+                overwrite: true,
+                ..Default::default()
+            },
+        )?;
     }
     let session = Session::with_threads(threads)?;
     let path = file.to_string_lossy().into_owned();
-    let queries: [(&str, fn(LazyFrame) -> LazyFrame); 2] = [("q1", queries::q1), ("q6", queries::q6)];
-    for (name, q) in queries {
+    let only = arg(&args, "--queries", "q1,q6");
+    let queries: [(&str, fn(LazyFrame) -> LazyFrame); 2] =
+        [("q1", queries::q1), ("q6", queries::q6)];
+    for (name, q) in queries
+        .into_iter()
+        .filter(|(n, _)| only.split(',').any(|o| o == *n))
+    {
         let mut times = vec![];
         let mut rows = 0;
         for _ in 0..reps {

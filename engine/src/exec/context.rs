@@ -37,14 +37,24 @@ pub struct ExecContext {
 
 impl std::fmt::Debug for ExecContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExecContext").field("config", &self.config).finish()
+        f.debug_struct("ExecContext")
+            .field("config", &self.config)
+            .finish()
     }
 }
 
 impl ExecContext {
     /// A context over a pool, with a cancellation flag.
-    pub fn new(pool: Arc<rayon::ThreadPool>, config: SessionConfig, cancel: Arc<AtomicBool>) -> Self {
-        Self { pool, config, cancel }
+    pub fn new(
+        pool: Arc<rayon::ThreadPool>,
+        config: SessionConfig,
+        cancel: Arc<AtomicBool>,
+    ) -> Self {
+        Self {
+            pool,
+            config,
+            cancel,
+        }
     }
 
     /// The worker pool.

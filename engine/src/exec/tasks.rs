@@ -29,7 +29,10 @@ impl Tasks {
     }
 
     /// Wraps every task with a per-morsel transformation (a streaming operator).
-    pub fn map(self, f: impl Fn(Vec<RecordBatch>) -> Result<Vec<RecordBatch>> + Send + Sync + Clone + 'static) -> Self {
+    pub fn map(
+        self,
+        f: impl Fn(Vec<RecordBatch>) -> Result<Vec<RecordBatch>> + Send + Sync + Clone + 'static,
+    ) -> Self {
         Self {
             tasks: self
                 .tasks
@@ -64,7 +67,11 @@ impl Tasks {
                 })
                 .collect::<Result<Vec<_>>>()
         })?;
-        Ok(parts.into_iter().flatten().filter(|b| b.num_rows() > 0).collect())
+        Ok(parts
+            .into_iter()
+            .flatten()
+            .filter(|b| b.num_rows() > 0)
+            .collect())
     }
 
     /// Runs every task on the pool, folding each task's batches into per-thread state
@@ -75,25 +82,30 @@ impl Tasks {
         init: impl Fn() -> S + Send + Sync,
         step: impl Fn(&mut S, Vec<RecordBatch>) -> Result<()> + Send + Sync,
     ) -> Result<Vec<S>> {
-        ctx.pool().install(|| {
-            self.tasks
-                .into_par_iter()
-                .with_max_len(1)
-                .try_fold(
-                    || (init(), false),
-                    |(mut state, _), t| {
-                        ctx.check_cancelled()?;
-                        step(&mut state, t()?)?;
-                        Ok((state, true))
-                    },
-                )
-                .collect::<Result<Vec<_>>>()
-        })
-        .map(|states| {
-            // rayon may create states that saw no task; drop those unless all are empty.
-            let used: Vec<S> = states.into_iter().filter(|(_, used)| *used).map(|(s, _)| s).collect();
-            used
-        })
+        ctx.pool()
+            .install(|| {
+                self.tasks
+                    .into_par_iter()
+                    .with_max_len(1)
+                    .try_fold(
+                        || (init(), false),
+                        |(mut state, _), t| {
+                            ctx.check_cancelled()?;
+                            step(&mut state, t()?)?;
+                            Ok((state, true))
+                        },
+                    )
+                    .collect::<Result<Vec<_>>>()
+            })
+            .map(|states| {
+                // rayon may create states that saw no task; drop those unless all are empty.
+                let used: Vec<S> = states
+                    .into_iter()
+                    .filter(|(_, used)| *used)
+                    .map(|(s, _)| s)
+                    .collect();
+                used
+            })
     }
 }
 

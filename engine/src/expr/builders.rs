@@ -149,7 +149,8 @@ impl Expr {
     pub fn or(self, other: Expr) -> Expr {
         binary(self, Operator::Or, other)
     }
-    /// `NOT self`
+    /// `NOT self` (also available as the `!` operator).
+    #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Expr {
         Expr::Not(self.boxed())
     }
@@ -326,7 +327,11 @@ impl Expr {
 
     /// A window over partitions with an order, as SQL's
     /// `OVER (PARTITION BY .. ORDER BY ..)`.
-    pub fn over_ordered(self, partition_by: impl IntoIterator<Item = Expr>, order_by: Vec<SortExpr>) -> Expr {
+    pub fn over_ordered(
+        self,
+        partition_by: impl IntoIterator<Item = Expr>,
+        order_by: Vec<SortExpr>,
+    ) -> Expr {
         let partition_by: Vec<Expr> = partition_by.into_iter().collect();
         match self {
             Expr::Alias(inner, name) => inner.over_ordered(partition_by, order_by).alias(name),
@@ -339,15 +344,17 @@ impl Expr {
                 distinct: a.distinct,
                 ignore_nulls: false,
             })),
-            Expr::Function { name, args } if crate::functions::is_window_function(&name) => Expr::Window(Box::new(WindowCall {
-                func: name,
-                args,
-                partition_by,
-                order_by,
-                frame: None,
-                distinct: false,
-                ignore_nulls: false,
-            })),
+            Expr::Function { name, args } if crate::functions::is_window_function(&name) => {
+                Expr::Window(Box::new(WindowCall {
+                    func: name,
+                    args,
+                    partition_by,
+                    order_by,
+                    frame: None,
+                    distinct: false,
+                    ignore_nulls: false,
+                }))
+            }
             // A plain expression over a window is the expression itself (Polars semantics
             // for element-wise expressions).
             other => other,

@@ -63,17 +63,32 @@ impl fmt::Display for Expr {
             Expr::Negative(e) => write!(f, "-{e}"),
             Expr::IsNull(e) => write!(f, "{e} IS NULL"),
             Expr::IsNotNull(e) => write!(f, "{e} IS NOT NULL"),
-            Expr::Between { expr, negated, low, high } => {
+            Expr::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
                 let not = if *negated { "NOT " } else { "" };
                 write!(f, "{expr} {not}BETWEEN {low} AND {high}")
             }
-            Expr::InList { expr, list: items, negated } => {
+            Expr::InList {
+                expr,
+                list: items,
+                negated,
+            } => {
                 let not = if *negated { "NOT " } else { "" };
                 write!(f, "{expr} {not}IN (")?;
                 list(f, items)?;
                 f.write_str(")")
             }
-            Expr::Like { expr, pattern, negated, case_insensitive, escape } => {
+            Expr::Like {
+                expr,
+                pattern,
+                negated,
+                case_insensitive,
+                escape,
+            } => {
                 let not = if *negated { "NOT " } else { "" };
                 let op = if *case_insensitive { "ILIKE" } else { "LIKE" };
                 write!(f, "{expr} {not}{op} {pattern}")?;
@@ -82,7 +97,11 @@ impl fmt::Display for Expr {
                 }
                 Ok(())
             }
-            Expr::Case { operand, when_then, otherwise } => {
+            Expr::Case {
+                operand,
+                when_then,
+                otherwise,
+            } => {
                 f.write_str("CASE")?;
                 if let Some(o) = operand {
                     write!(f, " {o}")?;
@@ -135,7 +154,11 @@ impl fmt::Display for Expr {
                     f.write_str("DISTINCT ")?;
                 }
                 list(f, &w.args)?;
-                f.write_str(") OVER (")?;
+                f.write_str(")")?;
+                if w.ignore_nulls {
+                    f.write_str(" IGNORE NULLS")?;
+                }
+                f.write_str(" OVER (")?;
                 let mut sep = "";
                 if !w.partition_by.is_empty() {
                     f.write_str("PARTITION BY ")?;

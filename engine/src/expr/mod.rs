@@ -97,13 +97,19 @@ impl Operator {
     /// Whether the operator compares its operands and yields a boolean.
     pub fn is_comparison(self) -> bool {
         use Operator::*;
-        matches!(self, Eq | NotEq | Lt | LtEq | Gt | GtEq | IsDistinctFrom | IsNotDistinctFrom)
+        matches!(
+            self,
+            Eq | NotEq | Lt | LtEq | Gt | GtEq | IsDistinctFrom | IsNotDistinctFrom
+        )
     }
 
     /// Whether the operator is arithmetic.
     pub fn is_arithmetic(self) -> bool {
         use Operator::*;
-        matches!(self, Plus | Minus | Multiply | Divide | IntegerDivide | Modulo)
+        matches!(
+            self,
+            Plus | Minus | Multiply | Divide | IntegerDivide | Modulo
+        )
     }
 
     /// The operator with its operands swapped (`a < b` is `b > a`), for comparisons.

@@ -28,11 +28,17 @@ pub struct Transformed<T> {
 impl<T> Transformed<T> {
     /// A changed value.
     pub fn yes(data: T) -> Self {
-        Self { data, changed: true }
+        Self {
+            data,
+            changed: true,
+        }
     }
     /// An unchanged value.
     pub fn no(data: T) -> Self {
-        Self { data, changed: false }
+        Self {
+            data,
+            changed: false,
+        }
     }
 }
 
@@ -41,15 +47,27 @@ impl Expr {
     pub fn children(&self) -> Vec<&Expr> {
         match self {
             Expr::Column(_) | Expr::Literal(_) | Expr::Wildcard { .. } => vec![],
-            Expr::Alias(e, _) | Expr::Not(e) | Expr::Negative(e) | Expr::IsNull(e) | Expr::IsNotNull(e) => {
+            Expr::Alias(e, _)
+            | Expr::Not(e)
+            | Expr::Negative(e)
+            | Expr::IsNull(e)
+            | Expr::IsNotNull(e) => {
                 vec![e]
             }
             Expr::Cast { expr, .. } => vec![expr],
             Expr::BinaryOp { left, right, .. } => vec![left, right],
-            Expr::Between { expr, low, high, .. } => vec![expr, low, high],
-            Expr::InList { expr, list, .. } => std::iter::once(&**expr).chain(list.iter()).collect(),
+            Expr::Between {
+                expr, low, high, ..
+            } => vec![expr, low, high],
+            Expr::InList { expr, list, .. } => {
+                std::iter::once(&**expr).chain(list.iter()).collect()
+            }
             Expr::Like { expr, pattern, .. } => vec![expr, pattern],
-            Expr::Case { operand, when_then, otherwise } => {
+            Expr::Case {
+                operand,
+                when_then,
+                otherwise,
+            } => {
                 let mut v: Vec<&Expr> = operand.iter().map(|b| &**b).collect();
                 for (w, t) in when_then {
                     v.push(w);
@@ -100,9 +118,9 @@ impl Expr {
             changed |= t.changed;
             Ok(t.data)
         };
-        let go_box = |e: Box<Expr>, go: &mut dyn FnMut(Expr) -> Result<Expr, E>| -> Result<Box<Expr>, E> {
-            Ok(Box::new(go(*e)?))
-        };
+        let go_box = |e: Box<Expr>,
+                      go: &mut dyn FnMut(Expr) -> Result<Expr, E>|
+         -> Result<Box<Expr>, E> { Ok(Box::new(go(*e)?)) };
         let new = match self {
             e @ (Expr::Column(_) | Expr::Literal(_) | Expr::Wildcard { .. }) => e,
             Expr::Alias(e, n) => Expr::Alias(go_box(e, &mut go)?, n),
@@ -120,25 +138,44 @@ impl Expr {
                 op,
                 right: go_box(right, &mut go)?,
             },
-            Expr::Between { expr, negated, low, high } => Expr::Between {
+            Expr::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => Expr::Between {
                 expr: go_box(expr, &mut go)?,
                 negated,
                 low: go_box(low, &mut go)?,
                 high: go_box(high, &mut go)?,
             },
-            Expr::InList { expr, list, negated } => Expr::InList {
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => Expr::InList {
                 expr: go_box(expr, &mut go)?,
                 list: list.into_iter().map(&mut go).collect::<Result<_, E>>()?,
                 negated,
             },
-            Expr::Like { expr, pattern, negated, case_insensitive, escape } => Expr::Like {
+            Expr::Like {
+                expr,
+                pattern,
+                negated,
+                case_insensitive,
+                escape,
+            } => Expr::Like {
                 expr: go_box(expr, &mut go)?,
                 pattern: go_box(pattern, &mut go)?,
                 negated,
                 case_insensitive,
                 escape,
             },
-            Expr::Case { operand, when_then, otherwise } => Expr::Case {
+            Expr::Case {
+                operand,
+                when_then,
+                otherwise,
+            } => Expr::Case {
                 operand: operand.map(|o| go_box(o, &mut go)).transpose()?,
                 when_then: when_then
                     .into_iter()
@@ -158,18 +195,32 @@ impl Expr {
                 order_by: a
                     .order_by
                     .into_iter()
-                    .map(|s| Ok(SortExpr { expr: go(s.expr)?, ..s }))
+                    .map(|s| {
+                        Ok(SortExpr {
+                            expr: go(s.expr)?,
+                            ..s
+                        })
+                    })
                     .collect::<Result<_, E>>()?,
             }),
             Expr::Window(w) => {
                 let w = *w;
                 Expr::Window(Box::new(WindowCall {
                     args: w.args.into_iter().map(&mut go).collect::<Result<_, E>>()?,
-                    partition_by: w.partition_by.into_iter().map(&mut go).collect::<Result<_, E>>()?,
+                    partition_by: w
+                        .partition_by
+                        .into_iter()
+                        .map(&mut go)
+                        .collect::<Result<_, E>>()?,
                     order_by: w
                         .order_by
                         .into_iter()
-                        .map(|s| Ok(SortExpr { expr: go(s.expr)?, ..s }))
+                        .map(|s| {
+                            Ok(SortExpr {
+                                expr: go(s.expr)?,
+                                ..s
+                            })
+                        })
                         .collect::<Result<_, E>>()?,
                     ..w
                 }))
@@ -203,14 +254,15 @@ impl Expr {
     /// Replaces every sub-expression equal to a key with its value (used to point
     /// expressions above an aggregation at the aggregation's output columns).
     pub fn replace_exprs(self, replacements: &[(Expr, Expr)]) -> Expr {
-        let r: Result<Transformed<Expr>, std::convert::Infallible> = self.transform_down(&mut |e| {
-            for (from, to) in replacements {
-                if &e == from {
-                    return Ok(Transformed::yes(to.clone()));
+        let r: Result<Transformed<Expr>, std::convert::Infallible> =
+            self.transform_down(&mut |e| {
+                for (from, to) in replacements {
+                    if &e == from {
+                        return Ok(Transformed::yes(to.clone()));
+                    }
                 }
-            }
-            Ok(Transformed::no(e))
-        });
+                Ok(Transformed::no(e))
+            });
         match r {
             Ok(t) => t.data,
             Err(never) => match never {},

@@ -50,7 +50,12 @@ impl Expr {
             Expr::Alias(e, _) => e.data_type(schema)?,
             Expr::BinaryOp { left, op, right } => {
                 if let Some(aop) = op.arithmetic() {
-                    arithmetic_result_type(aop, &left.data_type(schema)?, &right.data_type(schema)?)?.2
+                    arithmetic_result_type(
+                        aop,
+                        &left.data_type(schema)?,
+                        &right.data_type(schema)?,
+                    )?
+                    .2
                 } else if *op == Operator::StringConcat {
                     DataType::Utf8
                 } else {
@@ -64,7 +69,11 @@ impl Expr {
             | Expr::InList { .. }
             | Expr::Like { .. } => DataType::Boolean,
             Expr::Negative(e) => e.data_type(schema)?,
-            Expr::Case { when_then, otherwise, .. } => {
+            Expr::Case {
+                when_then,
+                otherwise,
+                ..
+            } => {
                 let mut t = DataType::Null;
                 for (_, then) in when_then {
                     let tt = then.data_type(schema)?;
@@ -87,7 +96,10 @@ impl Expr {
             Expr::Cast { to, .. } => to.clone(),
             Expr::Function { name, args } => {
                 let def = registry().scalar(name)?;
-                let types = args.iter().map(|a| a.data_type(schema)).collect::<Result<Vec<_>>>()?;
+                let types = args
+                    .iter()
+                    .map(|a| a.data_type(schema))
+                    .collect::<Result<Vec<_>>>()?;
                 (def.signature)(&types, &literal_args(args))?.ret
             }
             Expr::Aggregate(a) => {
@@ -95,11 +107,19 @@ impl Expr {
                     return Ok(DataType::Int64);
                 }
                 let def = registry().aggregate(&a.func)?;
-                let types = a.args.iter().map(|e| e.data_type(schema)).collect::<Result<Vec<_>>>()?;
+                let types = a
+                    .args
+                    .iter()
+                    .map(|e| e.data_type(schema))
+                    .collect::<Result<Vec<_>>>()?;
                 (def.signature)(&types, &literal_args(&a.args))?.ret
             }
             Expr::Window(w) => {
-                let types = w.args.iter().map(|e| e.data_type(schema)).collect::<Result<Vec<_>>>()?;
+                let types = w
+                    .args
+                    .iter()
+                    .map(|e| e.data_type(schema))
+                    .collect::<Result<Vec<_>>>()?;
                 let lits = literal_args(&w.args);
                 if let Some(def) = registry().window(&w.func) {
                     (def.signature)(&types, &lits)?.ret
@@ -131,15 +151,23 @@ impl Expr {
                 Operator::IsDistinctFrom | Operator::IsNotDistinctFrom => false,
                 _ => left.nullable(schema)? || right.nullable(schema)?,
             },
-            Expr::Between { expr, low, high, .. } => {
-                expr.nullable(schema)? || low.nullable(schema)? || high.nullable(schema)?
+            Expr::Between {
+                expr, low, high, ..
+            } => expr.nullable(schema)? || low.nullable(schema)? || high.nullable(schema)?,
+            Expr::Like { expr, pattern, .. } => {
+                expr.nullable(schema)? || pattern.nullable(schema)?
             }
-            Expr::Like { expr, pattern, .. } => expr.nullable(schema)? || pattern.nullable(schema)?,
             Expr::Cast { expr, try_cast, .. } => *try_cast || expr.nullable(schema)?,
             Expr::Aggregate(a) => !(a.func == "count" || a.func == "count_star"),
             Expr::Window(w) => !matches!(
                 w.func.as_str(),
-                "count" | "count_star" | "row_number" | "rank" | "dense_rank" | "percent_rank" | "cume_dist" | "ntile"
+                "count"
+                    | "count_star"
+                    | "row_number"
+                    | "rank"
+                    | "dense_rank"
+                    | "percent_rank"
+                    | "cume_dist"
             ),
             _ => true,
         })
@@ -148,7 +176,11 @@ impl Expr {
     /// The expression's output field (name, type, nullability) over `schema`, with the
     /// qualifier it keeps (a plain column keeps its relation).
     pub fn to_qfield(&self, schema: &QSchema) -> Result<crate::types::QField> {
-        let field = Field::new(self.output_name(), self.data_type(schema)?, self.nullable(schema)?);
+        let field = Field::new(
+            self.output_name(),
+            self.data_type(schema)?,
+            self.nullable(schema)?,
+        );
         let qualifier = match self {
             Expr::Column(c) => {
                 let i = schema.index_of(c.relation.as_deref(), &c.name)?;

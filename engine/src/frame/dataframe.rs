@@ -67,16 +67,25 @@ impl DataFrame {
 
     /// A frame from named columns of equal length.
     pub fn from_columns(columns: Vec<(&str, ArrayRef)>) -> Result<Self> {
-        let fields: Vec<Field> = columns.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect();
+        let fields: Vec<Field> = columns
+            .iter()
+            .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+            .collect();
         let schema = Arc::new(Schema::new(fields));
         let arrays: Vec<ArrayRef> = columns.into_iter().map(|(_, a)| a).collect();
         let batch = RecordBatch::try_new(schema.clone(), arrays)?;
-        Ok(Self { schema, batches: vec![batch] })
+        Ok(Self {
+            schema,
+            batches: vec![batch],
+        })
     }
 
     /// An empty frame with a schema.
     pub fn empty(schema: SchemaRef) -> Self {
-        Self { schema, batches: vec![] }
+        Self {
+            schema,
+            batches: vec![],
+        }
     }
 
     /// The schema.
@@ -106,7 +115,11 @@ impl DataFrame {
 
     /// Column names.
     pub fn columns(&self) -> Vec<String> {
-        self.schema.fields().iter().map(|f| f.name().clone()).collect()
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 
     /// All batches as one.

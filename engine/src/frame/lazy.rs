@@ -23,12 +23,18 @@ pub struct SortOptions {
 impl SortOptions {
     /// All keys descending.
     pub fn descending() -> Self {
-        Self { descending: vec![true], nulls_last: false }
+        Self {
+            descending: vec![true],
+            nulls_last: false,
+        }
     }
 
     /// One direction per key.
     pub fn descending_per_key(descending: Vec<bool>) -> Self {
-        Self { descending, nulls_last: false }
+        Self {
+            descending,
+            nulls_last: false,
+        }
     }
 
     /// NULLs after values.
@@ -71,7 +77,10 @@ fn duplicate(e: &Error) -> Error {
         Error::Compute(m) => Error::Compute(m.clone()),
         Error::Plan(m) => Error::Plan(m.clone()),
         Error::InvalidData(m) => Error::InvalidData(m.clone()),
-        Error::Io { context, source } => Error::io(context.clone(), std::io::Error::new(source.kind(), source.to_string())),
+        Error::Io { context, source } => Error::io(
+            context.clone(),
+            std::io::Error::new(source.kind(), source.to_string()),
+        ),
         Error::NotSupported(m) => Error::NotSupported(m.clone()),
         Error::Cancelled => Error::Cancelled,
         Error::Internal(m) => Error::Internal(m.clone()),
@@ -81,14 +90,27 @@ fn duplicate(e: &Error) -> Error {
 impl LazyFrame {
     /// A frame over a plan.
     pub fn from_plan(plan: Arc<LogicalPlan>, session: &Session) -> Self {
-        Self { plan: Ok(plan), session: session.clone() }
+        Self {
+            plan: Ok(plan),
+            session: session.clone(),
+        }
     }
 
     /// A frame scanning a table source. `qualifier` names the relation (for SQL-style
     /// qualified column references); the frame API does not need one.
-    pub fn from_source(name: &str, qualifier: Option<&str>, source: TableSourceRef, session: &Session) -> Self {
-        let plan = LogicalPlanBuilder::scan(name, qualifier, source).map(|b| b.build()).map_err(Arc::new);
-        Self { plan, session: session.clone() }
+    pub fn from_source(
+        name: &str,
+        qualifier: Option<&str>,
+        source: TableSourceRef,
+        session: &Session,
+    ) -> Self {
+        let plan = LogicalPlanBuilder::scan(name, qualifier, source)
+            .map(|b| b.build())
+            .map_err(Arc::new);
+        Self {
+            plan,
+            session: session.clone(),
+        }
     }
 
     fn scan(path: &str, source: Result<TableSourceRef>, session: &Session) -> Self {
@@ -101,32 +123,55 @@ impl LazyFrame {
     /// Scans Parquet files: a file, a glob (`dir/*.parquet`), a folder, or a
     /// hive-partitioned folder (`key=value` folders become columns).
     pub fn scan_parquet(path: &str) -> Self {
-        Self::scan(path, crate::io::parquet_source([path]), &Session::default_session())
+        Self::scan(
+            path,
+            crate::io::parquet_source([path]),
+            &Session::default_session(),
+        )
     }
 
     /// Scans CSV files, sniffing the header, delimiter and types unless `options` say.
     pub fn scan_csv(path: &str, options: crate::io::CsvOptions) -> Self {
-        Self::scan(path, crate::io::csv_source([path], options), &Session::default_session())
+        Self::scan(
+            path,
+            crate::io::csv_source([path], options),
+            &Session::default_session(),
+        )
     }
 
     /// Scans newline-delimited JSON files.
     pub fn scan_ndjson(path: &str) -> Self {
-        Self::scan(path, crate::io::json_source([path]), &Session::default_session())
+        Self::scan(
+            path,
+            crate::io::json_source([path]),
+            &Session::default_session(),
+        )
     }
 
     /// Scans Arrow IPC files.
     pub fn scan_ipc(path: &str) -> Self {
-        Self::scan(path, crate::io::ipc_source([path]), &Session::default_session())
+        Self::scan(
+            path,
+            crate::io::ipc_source([path]),
+            &Session::default_session(),
+        )
     }
 
     /// Scans any supported file, choosing the format from its extension.
     pub fn scan_file(path: &str) -> Self {
-        Self::scan(path, crate::io::source_for_path(path), &Session::default_session())
+        Self::scan(
+            path,
+            crate::io::source_for_path(path),
+            &Session::default_session(),
+        )
     }
 
     /// A frame that fails with `e` when run.
     pub fn from_error(e: Error, session: &Session) -> Self {
-        Self { plan: Err(Arc::new(e)), session: session.clone() }
+        Self {
+            plan: Err(Arc::new(e)),
+            session: session.clone(),
+        }
     }
 
     /// The session the frame runs on.
@@ -147,10 +192,15 @@ impl LazyFrame {
 
     fn then(self, f: impl FnOnce(LogicalPlanBuilder) -> Result<LogicalPlanBuilder>) -> Self {
         let plan = match self.plan {
-            Ok(p) => f(LogicalPlanBuilder::from(p)).map(|b| b.build()).map_err(Arc::new),
+            Ok(p) => f(LogicalPlanBuilder::from(p))
+                .map(|b| b.build())
+                .map_err(Arc::new),
             Err(e) => Err(e),
         };
-        Self { plan, session: self.session }
+        Self {
+            plan,
+            session: self.session,
+        }
     }
 
     /// The output schema.
@@ -174,7 +224,11 @@ impl LazyFrame {
         let exprs: Vec<Expr> = exprs.into_iter().collect();
         self.then(|b| {
             let schema = b.schema().clone();
-            let mut out: Vec<Expr> = schema.fields().iter().map(crate::logical::builder_column_of).collect();
+            let mut out: Vec<Expr> = schema
+                .fields()
+                .iter()
+                .map(crate::logical::builder_column_of)
+                .collect();
             for e in exprs {
                 let name = e.output_name();
                 match schema.fields().iter().position(|f| f.name() == name) {
@@ -211,7 +265,11 @@ impl LazyFrame {
 
     /// Renames columns.
     pub fn rename(self, existing: &[&str], new: &[&str]) -> Self {
-        let pairs: Vec<(String, String)> = existing.iter().zip(new).map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let pairs: Vec<(String, String)> = existing
+            .iter()
+            .zip(new)
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
         self.then(|b| {
             let schema = b.schema().clone();
             for (a, _) in &pairs {
@@ -234,7 +292,10 @@ impl LazyFrame {
 
     /// Starts a grouped aggregation.
     pub fn group_by(self, keys: impl IntoIterator<Item = Expr>) -> GroupBy {
-        GroupBy { frame: self, keys: keys.into_iter().collect() }
+        GroupBy {
+            frame: self,
+            keys: keys.into_iter().collect(),
+        }
     }
 
     /// Sorts by column names.
@@ -248,7 +309,11 @@ impl LazyFrame {
         let keys: Vec<SortExpr> = by
             .into_iter()
             .enumerate()
-            .map(|(i, e)| SortExpr { expr: e, descending: options.is_descending(i), nulls_first: !options.nulls_last })
+            .map(|(i, e)| SortExpr {
+                expr: e,
+                descending: options.is_descending(i),
+                nulls_first: !options.nulls_last,
+            })
             .collect();
         self.then(|b| b.sort(keys))
     }
@@ -274,13 +339,24 @@ impl LazyFrame {
     }
 
     /// Joins with `other` where `left_on` equals `right_on`, as Polars' `join`.
-    pub fn join(self, other: LazyFrame, left_on: impl IntoIterator<Item = Expr>, right_on: impl IntoIterator<Item = Expr>, args: impl Into<JoinArgs>) -> Self {
+    pub fn join(
+        self,
+        other: LazyFrame,
+        left_on: impl IntoIterator<Item = Expr>,
+        right_on: impl IntoIterator<Item = Expr>,
+        args: impl Into<JoinArgs>,
+    ) -> Self {
         let args: JoinArgs = args.into();
         let left_on: Vec<Expr> = left_on.into_iter().collect();
         let right_on: Vec<Expr> = right_on.into_iter().collect();
         let right_plan = match other.plan {
             Ok(p) => p,
-            Err(e) => return Self { plan: Err(e), session: self.session },
+            Err(e) => {
+                return Self {
+                    plan: Err(e),
+                    session: self.session,
+                }
+            }
         };
         self.then(move |b| {
             if left_on.len() != right_on.len() {
@@ -300,7 +376,11 @@ impl LazyFrame {
                     _ => None,
                 })
                 .collect();
-            let drop_right_key = |name: &str| !args.keep_right_keys && right_key_names.iter().any(|k| k == name) && args.how != JoinHow::Cross;
+            let drop_right_key = |name: &str| {
+                !args.keep_right_keys
+                    && right_key_names.iter().any(|k| k == name)
+                    && args.how != JoinHow::Cross
+            };
             let mut renames = vec![];
             let mut any_rename = false;
             for f in right_schema.fields() {
@@ -314,13 +394,15 @@ impl LazyFrame {
                 }
             }
             let renamed_right = if any_rename {
-                LogicalPlanBuilder::from(right_plan.clone()).project(renames)?.build()
+                LogicalPlanBuilder::from(right_plan.clone())
+                    .project(renames)?
+                    .build()
             } else {
                 right_plan.clone()
             };
             let rename_key = |e: Expr| -> Expr {
                 match e.unalias() {
-                    Expr::Column(c) if left_schema.fields().iter().any(|l| l.name() == &c.name) => {
+                    Expr::Column(c) if left_schema.fields().iter().any(|l| *l.name() == c.name) => {
                         col(&format!("{}{}", c.name, args.suffix))
                     }
                     other => other.clone(),
@@ -333,7 +415,10 @@ impl LazyFrame {
                     _ => None,
                 })
                 .collect();
-            let on: Vec<(Expr, Expr)> = left_on.into_iter().zip(right_on.clone().into_iter().map(rename_key)).collect();
+            let on: Vec<(Expr, Expr)> = left_on
+                .into_iter()
+                .zip(right_on.clone().into_iter().map(rename_key))
+                .collect();
             let joined = b.join(renamed_right, args.how.join_type(), on, None)?;
             if args.how.join_type().left_only() {
                 return Ok(joined);
@@ -345,7 +430,9 @@ impl LazyFrame {
                 .fields()
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| *i < n_left || !drop_right_key(right_schema.field(i - n_left).name()))
+                .filter(|(i, _)| {
+                    *i < n_left || !drop_right_key(right_schema.field(i - n_left).name())
+                })
                 .map(|(_, f)| crate::logical::builder_column_of(f))
                 .collect();
             if keep.len() == out_schema.len() {
@@ -354,12 +441,17 @@ impl LazyFrame {
             // For right joins the key values come from the right side (the left key is NULL
             // for right rows without a match): the left key column shows the right key.
             if args.how == JoinHow::Right {
-                let mut exprs: Vec<Expr> = out_schema.fields()[..n_left].iter().map(crate::logical::builder_column_of).collect();
+                let mut exprs: Vec<Expr> = out_schema.fields()[..n_left]
+                    .iter()
+                    .map(crate::logical::builder_column_of)
+                    .collect();
                 for (lk, rk) in left_keys_named.iter().zip(&right_key_names) {
                     let li = left_schema.fields().iter().position(|f| f.name() == lk);
                     let ri = right_schema.fields().iter().position(|f| f.name() == rk);
                     if let (Some(li), Some(ri)) = (li, ri) {
-                        exprs[li] = crate::logical::builder_column_of(out_schema.field(n_left + ri)).alias(lk.clone());
+                        exprs[li] =
+                            crate::logical::builder_column_of(out_schema.field(n_left + ri))
+                                .alias(lk.clone());
                     }
                 }
                 for (i, f) in out_schema.fields().iter().enumerate().skip(n_left) {
@@ -385,7 +477,10 @@ impl LazyFrame {
 
     /// The optimized logical plan, as text.
     pub fn explain_logical(&self) -> Result<String> {
-        Ok(self.session.optimize(self.logical_plan()?)?.display_indent())
+        Ok(self
+            .session
+            .optimize(self.logical_plan()?)?
+            .display_indent())
     }
 
     /// Runs the query.

@@ -67,7 +67,11 @@ impl LogicalPlanBuilder {
     }
 
     /// Scans a source. Columns are qualified by `qualifier` (a table name or alias) if given.
-    pub fn scan(table_name: impl Into<String>, qualifier: Option<&str>, source: TableSourceRef) -> Result<Self> {
+    pub fn scan(
+        table_name: impl Into<String>,
+        qualifier: Option<&str>,
+        source: TableSourceRef,
+    ) -> Result<Self> {
         let arrow_schema = source.schema();
         let schema = match qualifier {
             Some(q) => QSchema::from_arrow_qualified(&arrow_schema, q),
@@ -105,7 +109,11 @@ impl LogicalPlanBuilder {
             for (i, e) in row.iter().enumerate() {
                 let t = e.data_type(&empty)?;
                 types[i] = union_type(&types[i], &t).ok_or_else(|| {
-                    Error::Schema(format!("VALUES column {} mixes types {} and {t}", i + 1, types[i]))
+                    Error::Schema(format!(
+                        "VALUES column {} mixes types {} and {t}",
+                        i + 1,
+                        types[i]
+                    ))
                 })?;
             }
         }
@@ -114,7 +122,11 @@ impl LogicalPlanBuilder {
             .iter()
             .zip(&names)
             .map(|(t, n)| {
-                let t = if *t == DataType::Null { DataType::Int32 } else { t.clone() };
+                let t = if *t == DataType::Null {
+                    DataType::Int32
+                } else {
+                    t.clone()
+                };
                 QField::new(None, Arc::new(Field::new(n, t, true)))
             })
             .collect::<Vec<_>>();
@@ -154,7 +166,10 @@ impl LogicalPlanBuilder {
                 Expr::Wildcard { qualifier } => {
                     let mut any = false;
                     for f in self.schema().fields() {
-                        if qualifier.as_deref().is_none_or(|q| f.qualifier() == Some(q)) {
+                        if qualifier
+                            .as_deref()
+                            .is_none_or(|q| f.qualifier() == Some(q))
+                        {
                             out.push(column_of(f));
                             any = true;
                         }
@@ -178,10 +193,17 @@ impl LogicalPlanBuilder {
     pub fn project(self, exprs: Vec<Expr>) -> Result<Self> {
         let exprs = self.expand_wildcards(exprs)?;
         if exprs.iter().any(Expr::contains_aggregate) {
-            if exprs.iter().all(|e| e.contains_aggregate() || e.is_constant()) {
+            if exprs
+                .iter()
+                .all(|e| e.contains_aggregate() || e.is_constant())
+            {
                 return self.aggregate(vec![], exprs);
             }
-            let bad = exprs.iter().find(|e| !e.contains_aggregate()).map(|e| e.to_string()).unwrap_or_default();
+            let bad = exprs
+                .iter()
+                .find(|e| !e.contains_aggregate())
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             return Err(Error::Plan(format!(
                 "`{bad}` is neither aggregated nor grouped; add it to GROUP BY (group_by) or wrap it in an aggregate such as first()"
             )));
@@ -194,8 +216,10 @@ impl LogicalPlanBuilder {
             (self, exprs)
         } else {
             let with_windows = self.window(windows.clone())?;
-            let replacements: Vec<(Expr, Expr)> =
-                windows.iter().map(|w| (w.clone(), col(&w.to_string()))).collect();
+            let replacements: Vec<(Expr, Expr)> = windows
+                .iter()
+                .map(|w| (w.clone(), col(&w.to_string())))
+                .collect();
             let exprs = exprs
                 .into_iter()
                 .map(|e| {
@@ -219,7 +243,10 @@ impl LogicalPlanBuilder {
             .into_iter()
             .map(|e| coerce_expr(e, &input_schema))
             .collect::<Result<Vec<_>>>()?;
-        let fields = exprs.iter().map(|e| e.to_qfield(&input_schema)).collect::<Result<Vec<_>>>()?;
+        let fields = exprs
+            .iter()
+            .map(|e| e.to_qfield(&input_schema))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Self::from(Arc::new(LogicalPlan::Projection(Projection {
             exprs,
             input: self.plan,
@@ -235,7 +262,11 @@ impl LogicalPlanBuilder {
             .map(|e| {
                 let name = e.output_name();
                 let e = coerce_expr(e, &input_schema)?;
-                Ok(if e.output_name() != name { e.alias(name) } else { e })
+                Ok(if e.output_name() != name {
+                    e.alias(name)
+                } else {
+                    e
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         let mut fields = input_schema.fields().to_vec();
@@ -311,11 +342,16 @@ impl LogicalPlanBuilder {
             .iter()
             .map(|c| Ok(coerce_expr(c.clone(), &input_schema)?.alias(c.to_string())))
             .collect::<Result<Vec<_>>>()?;
-        let group_fields: Vec<QField> =
-            group_by.iter().map(|g| g.to_qfield(&input_schema)).collect::<Result<Vec<_>>>()?;
+        let group_fields: Vec<QField> = group_by
+            .iter()
+            .map(|g| g.to_qfield(&input_schema))
+            .collect::<Result<Vec<_>>>()?;
         let agg = self.aggregate_node(group_by.clone(), named_calls)?;
         // Above: the keys, then each requested expression over the computed calls.
-        let mut replacements: Vec<(Expr, Expr)> = calls.iter().map(|c| (c.clone(), col(&c.to_string()))).collect();
+        let mut replacements: Vec<(Expr, Expr)> = calls
+            .iter()
+            .map(|c| (c.clone(), col(&c.to_string())))
+            .collect();
         for (g, f) in group_by.iter().zip(&group_fields) {
             replacements.push((g.clone(), column_of(f)));
         }
@@ -346,7 +382,13 @@ impl LogicalPlanBuilder {
     }
 
     /// Joins with `right` on equal key pairs, plus an optional extra condition.
-    pub fn join(self, right: Arc<LogicalPlan>, join_type: JoinType, on: Vec<(Expr, Expr)>, filter: Option<Expr>) -> Result<Self> {
+    pub fn join(
+        self,
+        right: Arc<LogicalPlan>,
+        join_type: JoinType,
+        on: Vec<(Expr, Expr)>,
+        filter: Option<Expr>,
+    ) -> Result<Self> {
         self.join_detailed(right, join_type, on, filter, false)
     }
 
@@ -394,7 +436,18 @@ impl LogicalPlanBuilder {
             JoinType::Full => [nullable(&ls), nullable(&rs)].concat(),
         };
         let joined = ls.join(&rs)?;
-        let filter = filter.map(|f| coerce_expr(f, &joined)).transpose()?;
+        let filter = filter
+            .map(|f| {
+                let f = coerce_expr(f, &joined)?;
+                match f.data_type(&joined)? {
+                    DataType::Boolean => Ok(f),
+                    DataType::Null => Ok(f.cast(DataType::Boolean)),
+                    other => Err(Error::Schema(format!(
+                        "a join condition must be boolean, but `{f}` is {other}"
+                    ))),
+                }
+            })
+            .transpose()?;
         let join_type = if on.is_empty() && filter.is_none() && join_type == JoinType::Inner {
             JoinType::Cross
         } else {
@@ -421,7 +474,12 @@ impl LogicalPlanBuilder {
         let schema = self.schema().clone();
         let exprs = exprs
             .into_iter()
-            .map(|s| Ok(SortExpr { expr: coerce_expr(s.expr, &schema)?, ..s }))
+            .map(|s| {
+                Ok(SortExpr {
+                    expr: coerce_expr(s.expr, &schema)?,
+                    ..s
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self::from(Arc::new(LogicalPlan::Sort(Sort {
             exprs,
@@ -441,7 +499,9 @@ impl LogicalPlanBuilder {
 
     /// Removes duplicate rows.
     pub fn distinct(self) -> Self {
-        Self::from(Arc::new(LogicalPlan::Distinct(Distinct { input: self.plan })))
+        Self::from(Arc::new(LogicalPlan::Distinct(Distinct {
+            input: self.plan,
+        })))
     }
 
     /// Appends the rows of `other` (UNION ALL), matching columns by position and
@@ -483,7 +543,10 @@ impl LogicalPlanBuilder {
                 t = DataType::Int32;
                 nullable = true;
             }
-            fields.push(QField::new(None, Arc::new(Field::new(first.field(c).name(), t, nullable))));
+            fields.push(QField::new(
+                None,
+                Arc::new(Field::new(first.field(c).name(), t, nullable)),
+            ));
         }
         let inputs = inputs
             .into_iter()
@@ -504,7 +567,11 @@ impl LogicalPlanBuilder {
                     .zip(&fields)
                     .map(|(a, b)| {
                         let c = column_of(a);
-                        let c = if a.data_type() == b.data_type() { c } else { c.cast(b.data_type().clone()) };
+                        let c = if a.data_type() == b.data_type() {
+                            c
+                        } else {
+                            c.cast(b.data_type().clone())
+                        };
                         c.alias(b.name())
                     })
                     .collect();
@@ -520,10 +587,12 @@ impl LogicalPlanBuilder {
     /// Names the relation (`(..) AS alias`): columns become `alias.name`.
     pub fn alias(self, alias: &str) -> Result<Self> {
         let schema = Arc::new(self.schema().with_qualifier(alias));
-        Ok(Self::from(Arc::new(LogicalPlan::SubqueryAlias(SubqueryAlias {
-            input: self.plan,
-            alias: alias.to_string(),
-            schema,
-        }))))
+        Ok(Self::from(Arc::new(LogicalPlan::SubqueryAlias(
+            SubqueryAlias {
+                input: self.plan,
+                alias: alias.to_string(),
+                schema,
+            },
+        ))))
     }
 }

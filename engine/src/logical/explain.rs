@@ -5,7 +5,11 @@ use std::fmt::{self, Write};
 use super::*;
 
 fn join_exprs(exprs: &[Expr]) -> String {
-    exprs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")
+    exprs
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl LogicalPlan {
@@ -15,7 +19,10 @@ impl LogicalPlan {
             LogicalPlan::TableScan(s) => {
                 let mut out = format!("TableScan: {}", s.table_name);
                 if let Some(p) = &s.projection {
-                    let names: Vec<String> = p.iter().map(|i| s.source.schema().field(*i).name().clone()).collect();
+                    let names: Vec<String> = p
+                        .iter()
+                        .map(|i| s.source.schema().field(*i).name().clone())
+                        .collect();
                     let _ = write!(out, " projection=[{}]", names.join(", "));
                 }
                 if !s.filters.is_empty() {
@@ -73,7 +80,8 @@ impl LogicalPlan {
     /// The whole tree, indented.
     pub fn display_indent(&self) -> String {
         let mut out = String::new();
-        self.write_indent(&mut out, 0).expect("writing to a String cannot fail");
+        self.write_indent(&mut out, 0)
+            .expect("writing to a String cannot fail");
         out
     }
 

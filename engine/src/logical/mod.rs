@@ -244,7 +244,9 @@ impl LogicalPlan {
     /// The node's inputs.
     pub fn inputs(&self) -> Vec<&Arc<LogicalPlan>> {
         match self {
-            LogicalPlan::TableScan(_) | LogicalPlan::Values(_) | LogicalPlan::EmptyRelation(_) => vec![],
+            LogicalPlan::TableScan(_) | LogicalPlan::Values(_) | LogicalPlan::EmptyRelation(_) => {
+                vec![]
+            }
             LogicalPlan::Projection(n) => vec![&n.input],
             LogicalPlan::Filter(n) => vec![&n.input],
             LogicalPlan::Aggregate(n) => vec![&n.input],
@@ -264,24 +266,51 @@ impl LogicalPlan {
     pub fn with_new_inputs(&self, mut inputs: Vec<Arc<LogicalPlan>>) -> LogicalPlan {
         let mut next = || inputs.remove(0);
         match self {
-            LogicalPlan::TableScan(_) | LogicalPlan::Values(_) | LogicalPlan::EmptyRelation(_) => self.clone(),
-            LogicalPlan::Projection(n) => LogicalPlan::Projection(Projection { input: next(), ..n.clone() }),
-            LogicalPlan::Filter(n) => LogicalPlan::Filter(Filter { input: next(), ..n.clone() }),
-            LogicalPlan::Aggregate(n) => LogicalPlan::Aggregate(Aggregate { input: next(), ..n.clone() }),
-            LogicalPlan::Window(n) => LogicalPlan::Window(Window { input: next(), ..n.clone() }),
+            LogicalPlan::TableScan(_) | LogicalPlan::Values(_) | LogicalPlan::EmptyRelation(_) => {
+                self.clone()
+            }
+            LogicalPlan::Projection(n) => LogicalPlan::Projection(Projection {
+                input: next(),
+                ..n.clone()
+            }),
+            LogicalPlan::Filter(n) => LogicalPlan::Filter(Filter {
+                input: next(),
+                ..n.clone()
+            }),
+            LogicalPlan::Aggregate(n) => LogicalPlan::Aggregate(Aggregate {
+                input: next(),
+                ..n.clone()
+            }),
+            LogicalPlan::Window(n) => LogicalPlan::Window(Window {
+                input: next(),
+                ..n.clone()
+            }),
             LogicalPlan::Join(n) => {
                 let left = next();
                 let right = next();
-                LogicalPlan::Join(Join { left, right, ..n.clone() })
+                LogicalPlan::Join(Join {
+                    left,
+                    right,
+                    ..n.clone()
+                })
             }
-            LogicalPlan::Sort(n) => LogicalPlan::Sort(Sort { input: next(), ..n.clone() }),
-            LogicalPlan::Limit(n) => LogicalPlan::Limit(Limit { input: next(), ..n.clone() }),
+            LogicalPlan::Sort(n) => LogicalPlan::Sort(Sort {
+                input: next(),
+                ..n.clone()
+            }),
+            LogicalPlan::Limit(n) => LogicalPlan::Limit(Limit {
+                input: next(),
+                ..n.clone()
+            }),
             LogicalPlan::Distinct(_) => LogicalPlan::Distinct(Distinct { input: next() }),
             LogicalPlan::Union(n) => LogicalPlan::Union(Union {
                 inputs: std::mem::take(&mut inputs),
                 schema: n.schema.clone(),
             }),
-            LogicalPlan::SubqueryAlias(n) => LogicalPlan::SubqueryAlias(SubqueryAlias { input: next(), ..n.clone() }),
+            LogicalPlan::SubqueryAlias(n) => LogicalPlan::SubqueryAlias(SubqueryAlias {
+                input: next(),
+                ..n.clone()
+            }),
         }
     }
 

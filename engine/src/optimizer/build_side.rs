@@ -44,9 +44,87 @@ impl OptimizerRule for BuildSide {
                 .build();
             let (nl, nr) = (j.left.schema().len(), j.right.schema().len());
             let s = swapped.schema().clone();
-            let exprs = (0..nl).map(|i| column_at(&s, nr + i)).chain((0..nr).map(|i| column_at(&s, i))).collect();
+            let exprs = (0..nl)
+                .map(|i| column_at(&s, nr + i))
+                .chain((0..nr).map(|i| column_at(&s, i)))
+                .collect();
             let restored = LogicalPlanBuilder::from(swapped).project(exprs)?.build();
             Ok(Transformed::yes(restored))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optimizer::utils::tests::*;
+
+    fn rewrite(plan: &Arc<LogicalPlan>) -> Transformed<Arc<LogicalPlan>> {
+        BuildSide.rewrite(plan.clone()).unwrap()
+    }
+
+    #[test]
+    fn the_smaller_input_goes_to_the_build_side() {
+        // l has 10 rows, r 100: r is the bigger one, so it becomes the probe (left) side.
+        let (l, r) = lr();
+        let plan = l
+            .join(r, JoinType::Inner, vec![(q("l", "k"), q("r", "k"))], None)
+            .unwrap()
+            .build();
+        let t = rewrite(&plan);
+        assert_eq!(
+            t.data.display_indent(),
+            "Projection: l.k, l.x, r.k, r.y\n  Join(Inner): on=[r.k = l.k]\n    TableScan: r\n    TableScan: l\n"
+        );
+        assert_same_results(&plan, &t.data, false);
+        // The swapped plan does not swap back.
+        let again = rewrite(&t.data);
+        assert!(!again.changed, "{}", again.data.display_indent());
+    }
+
+    #[test]
+    fn a_residual_filter_survives_the_swap() {
+        let (l, r) = lr();
+        let filter = Some(q("l", "x").lt(q("r", "k") * crate::expr::lit(2i64)));
+        let plan = l
+            .join(r, JoinType::Inner, vec![(q("l", "k"), q("r", "k"))], filter)
+            .unwrap()
+            .build();
+        let t = rewrite(&plan);
+        assert!(t.changed);
+        assert!(
+            t.data
+                .display_indent()
+                .contains("Join(Inner): on=[r.k = l.k] filter=l.x < (r.k * 2)\n"),
+            "{}",
+            t.data.display_indent()
+        );
+        assert_same_results(&plan, &t.data, false);
+    }
+
+    #[test]
+    fn already_small_right_side_outer_joins_and_cross_joins_stay() {
+        let (l, r) = lr();
+        let on = || vec![(q("r", "k"), q("l", "k"))];
+        let small_right = LogicalPlanBuilder::from(r.clone())
+            .join(l.clone().build(), JoinType::Inner, on(), None)
+            .unwrap()
+            .build();
+        assert!(!rewrite(&small_right).changed);
+        let on = || vec![(q("l", "k"), q("r", "k"))];
+        for t in [
+            JoinType::Left,
+            JoinType::Right,
+            JoinType::Full,
+            JoinType::LeftSemi,
+            JoinType::LeftAnti,
+        ] {
+            let plan = l.clone().join(r.clone(), t, on(), None).unwrap().build();
+            let out = rewrite(&plan);
+            assert!(!out.changed, "{t:?} joins must keep their sides");
+            assert_same_results(&plan, &out.data, false);
+        }
+        let cross = l.cross_join(r).unwrap().build();
+        assert!(!rewrite(&cross).changed);
     }
 }

@@ -23,7 +23,10 @@ pub struct PredicatePushdown;
 
 fn wrap_filter(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Arc<LogicalPlan> {
     match Expr::conjunction(preds) {
-        Some(p) => Arc::new(LogicalPlan::Filter(Filter { predicate: p, input: plan })),
+        Some(p) => Arc::new(LogicalPlan::Filter(Filter {
+            predicate: p,
+            input: plan,
+        })),
         None => plan,
     }
 }
@@ -32,21 +35,25 @@ fn wrap_filter(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Arc<LogicalPlan> {
 /// expression that computes it.
 fn substitute(e: &Expr, proj: &Projection) -> Option<Expr> {
     let mut ok = true;
-    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> = e.clone().transform_up(&mut |n| {
-        if let Expr::Column(c) = &n {
-            match proj.schema.find(c.relation.as_deref(), &c.name) {
-                Ok(Some(i)) => {
-                    let inner = proj.exprs[i].unalias().clone();
-                    if inner.contains_window() || inner.contains_aggregate() || !inner.columns().iter().all(|_| true) {
-                        ok = false;
+    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> =
+        e.clone().transform_up(&mut |n| {
+            if let Expr::Column(c) = &n {
+                match proj.schema.find(c.relation.as_deref(), &c.name) {
+                    Ok(Some(i)) => {
+                        let inner = proj.exprs[i].unalias().clone();
+                        if inner.contains_window()
+                            || inner.contains_aggregate()
+                            || !inner.columns().iter().all(|_| true)
+                        {
+                            ok = false;
+                        }
+                        return Ok(Transformed::yes(inner));
                     }
-                    return Ok(Transformed::yes(inner));
+                    _ => ok = false,
                 }
-                _ => ok = false,
             }
-        }
-        Ok(Transformed::no(n))
-    });
+            Ok(Transformed::no(n))
+        });
     let Ok(t) = r;
     // Volatile functions must not be duplicated or moved.
     let volatile = !t.data.is_constant() && {
@@ -66,30 +73,34 @@ fn substitute(e: &Expr, proj: &Projection) -> Option<Expr> {
 fn unalias_columns(e: &Expr, alias: &SubqueryAlias) -> Option<Expr> {
     let input = alias.input.schema();
     let mut ok = true;
-    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> = e.clone().transform_up(&mut |n| {
-        if let Expr::Column(c) = &n {
-            match alias.schema.find(c.relation.as_deref(), &c.name) {
-                Ok(Some(i)) => {
-                    let f = input.field(i);
-                    return Ok(Transformed::yes(Expr::Column(Column {
-                        relation: f.qualifier().map(str::to_string),
-                        name: f.name().to_string(),
-                    })));
+    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> =
+        e.clone().transform_up(&mut |n| {
+            if let Expr::Column(c) = &n {
+                match alias.schema.find(c.relation.as_deref(), &c.name) {
+                    Ok(Some(i)) => {
+                        let f = input.field(i);
+                        return Ok(Transformed::yes(Expr::Column(Column {
+                            relation: f.qualifier().map(str::to_string),
+                            name: f.name().to_string(),
+                        })));
+                    }
+                    _ => ok = false,
                 }
-                _ => ok = false,
             }
-        }
-        Ok(Transformed::no(n))
-    });
+            Ok(Transformed::no(n))
+        });
     let Ok(t) = r;
     ok.then_some(t.data)
 }
 
 fn only_in(e: &Expr, schema: &QSchema, other: &QSchema) -> bool {
-    !e.columns().is_empty() && resolves_in(e, schema) && e.columns().iter().all(|c| {
-        // Not resolvable on the other side, or resolvable on both but clearly qualified.
-        !matches!(other.find(c.relation.as_deref(), &c.name), Ok(Some(_))) || c.relation.is_some()
-    })
+    !e.columns().is_empty()
+        && resolves_in(e, schema)
+        && e.columns().iter().all(|c| {
+            // Not resolvable on the other side, or resolvable on both but clearly qualified.
+            !matches!(other.find(c.relation.as_deref(), &c.name), Ok(Some(_)))
+                || c.relation.is_some()
+        })
 }
 
 fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
@@ -112,7 +123,10 @@ fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
                 }
             }
             let input = push(p.input.clone(), down)?;
-            Ok(wrap_filter(Arc::new(LogicalPlan::Projection(Projection { input, ..p.clone() })), keep))
+            Ok(wrap_filter(
+                Arc::new(LogicalPlan::Projection(Projection { input, ..p.clone() })),
+                keep,
+            ))
         }
         LogicalPlan::SubqueryAlias(a) => {
             let (mut down, mut keep) = (vec![], vec![]);
@@ -123,7 +137,13 @@ fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
                 }
             }
             let input = push(a.input.clone(), down)?;
-            Ok(wrap_filter(Arc::new(LogicalPlan::SubqueryAlias(SubqueryAlias { input, ..a.clone() })), keep))
+            Ok(wrap_filter(
+                Arc::new(LogicalPlan::SubqueryAlias(SubqueryAlias {
+                    input,
+                    ..a.clone()
+                })),
+                keep,
+            ))
         }
         LogicalPlan::Sort(s) if s.fetch.is_none() => {
             let input = push(s.input.clone(), preds)?;
@@ -138,15 +158,18 @@ fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
             let (mut down, mut keep) = (vec![], vec![]);
             for e in preds {
                 let mut ok = true;
-                let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> = e.clone().transform_up(&mut |n| {
-                    if let Expr::Column(c) = &n {
-                        match a.schema.find(c.relation.as_deref(), &c.name) {
-                            Ok(Some(i)) if i < a.group_by.len() => return Ok(Transformed::yes(a.group_by[i].unalias().clone())),
-                            _ => ok = false,
+                let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> =
+                    e.clone().transform_up(&mut |n| {
+                        if let Expr::Column(c) = &n {
+                            match a.schema.find(c.relation.as_deref(), &c.name) {
+                                Ok(Some(i)) if i < a.group_by.len() => {
+                                    return Ok(Transformed::yes(a.group_by[i].unalias().clone()))
+                                }
+                                _ => ok = false,
+                            }
                         }
-                    }
-                    Ok(Transformed::no(n))
-                });
+                        Ok(Transformed::no(n))
+                    });
                 let Ok(t) = r;
                 if ok && !a.group_by.is_empty() {
                     down.push(t.data);
@@ -155,7 +178,10 @@ fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
                 }
             }
             let input = push(a.input.clone(), down)?;
-            Ok(wrap_filter(Arc::new(LogicalPlan::Aggregate(Aggregate { input, ..a.clone() })), keep))
+            Ok(wrap_filter(
+                Arc::new(LogicalPlan::Aggregate(Aggregate { input, ..a.clone() })),
+                keep,
+            ))
         }
         LogicalPlan::Union(u) => {
             // Each input sees the predicate over its own column names.
@@ -163,20 +189,27 @@ fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
             for inp in &u.inputs {
                 let mut mapped = vec![];
                 for e in &preds {
-                    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> = e.clone().transform_up(&mut |n| {
-                        if let Expr::Column(c) = &n {
-                            if let Ok(Some(i)) = u.schema.find(c.relation.as_deref(), &c.name) {
-                                return Ok(Transformed::yes(super::utils::column_at(inp.schema(), i)));
+                    let r: std::result::Result<Transformed<Expr>, std::convert::Infallible> =
+                        e.clone().transform_up(&mut |n| {
+                            if let Expr::Column(c) = &n {
+                                if let Ok(Some(i)) = u.schema.find(c.relation.as_deref(), &c.name) {
+                                    return Ok(Transformed::yes(super::utils::column_at(
+                                        inp.schema(),
+                                        i,
+                                    )));
+                                }
                             }
-                        }
-                        Ok(Transformed::no(n))
-                    });
+                            Ok(Transformed::no(n))
+                        });
                     let Ok(t) = r;
                     mapped.push(t.data);
                 }
                 inputs.push(push(inp.clone(), mapped)?);
             }
-            Ok(Arc::new(LogicalPlan::Union(Union { inputs, schema: u.schema.clone() })))
+            Ok(Arc::new(LogicalPlan::Union(Union {
+                inputs,
+                schema: u.schema.clone(),
+            })))
         }
         LogicalPlan::Join(j) => push_join(j, preds),
         LogicalPlan::TableScan(s) => {
@@ -190,8 +223,16 @@ fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
         }
         _ => {
             // Stop here; optimize below independently.
-            let inputs = plan.inputs().into_iter().map(|i| push(i.clone(), vec![])).collect::<Result<Vec<_>>>()?;
-            let node = if inputs.is_empty() { plan.clone() } else { Arc::new(plan.with_new_inputs(inputs)) };
+            let inputs = plan
+                .inputs()
+                .into_iter()
+                .map(|i| push(i.clone(), vec![]))
+                .collect::<Result<Vec<_>>>()?;
+            let node = if inputs.is_empty() {
+                plan.clone()
+            } else {
+                Arc::new(plan.with_new_inputs(inputs))
+            };
             Ok(wrap_filter(node, preds))
         }
     }
@@ -200,26 +241,56 @@ fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
 fn push_join(j: &Join, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
     let (ls, rs) = (j.left.schema().clone(), j.right.schema().clone());
     let mut on = j.on.clone();
-    let mut join_filter: Vec<Expr> = j.filter.clone().map(|f| f.split_conjunction()).unwrap_or_default();
+    let mut join_filter: Vec<Expr> = j
+        .filter
+        .clone()
+        .map(|f| f.split_conjunction())
+        .unwrap_or_default();
     let (mut left, mut right, mut keep) = (vec![], vec![], vec![]);
     let inner_like = matches!(j.join_type, JoinType::Inner | JoinType::Cross);
     // For inner joins, the join's own residual conjuncts can move down too.
     let mut candidates: Vec<(Expr, bool)> = preds.into_iter().map(|p| (p, false)).collect();
     if inner_like || j.join_type == JoinType::LeftSemi {
-        candidates.extend(std::mem::take(&mut join_filter).into_iter().map(|p| (p, true)));
+        candidates.extend(
+            std::mem::take(&mut join_filter)
+                .into_iter()
+                .map(|p| (p, true)),
+        );
     }
     for (p, from_join) in candidates {
         let left_ok = only_in(&p, &ls, &rs);
         let right_ok = only_in(&p, &rs, &ls);
-        let can_left = matches!(j.join_type, JoinType::Inner | JoinType::Cross | JoinType::Left | JoinType::LeftSemi | JoinType::LeftAnti);
-        let can_right = matches!(j.join_type, JoinType::Inner | JoinType::Cross | JoinType::Right | JoinType::LeftSemi);
+        let can_left = matches!(
+            j.join_type,
+            JoinType::Inner
+                | JoinType::Cross
+                | JoinType::Left
+                | JoinType::LeftSemi
+                | JoinType::LeftAnti
+        );
+        let can_right = matches!(
+            j.join_type,
+            JoinType::Inner | JoinType::Cross | JoinType::Right | JoinType::LeftSemi
+        );
         if left_ok && (can_left && (!from_join || j.join_type != JoinType::LeftAnti)) {
             left.push(p);
-        } else if right_ok && (can_right || (from_join && matches!(j.join_type, JoinType::LeftSemi | JoinType::LeftAnti | JoinType::Left))) {
+        } else if right_ok
+            && (can_right
+                || (from_join
+                    && matches!(
+                        j.join_type,
+                        JoinType::LeftSemi | JoinType::LeftAnti | JoinType::Left
+                    )))
+        {
             right.push(p);
         } else if inner_like || (from_join && j.join_type == JoinType::LeftSemi) {
             // Equality between the sides becomes a hash key.
-            if let Expr::BinaryOp { left: a, op: Operator::Eq, right: b } = &p {
+            if let Expr::BinaryOp {
+                left: a,
+                op: Operator::Eq,
+                right: b,
+            } = &p
+            {
                 if only_in(a, &ls, &rs) && only_in(b, &rs, &ls) {
                     on.push((a.as_ref().clone(), b.as_ref().clone()));
                     continue;
@@ -243,7 +314,8 @@ fn push_join(j: &Join, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
     // A join filter over one side of an outer join's preserved side stays in the join.
     let new_left = push(j.left.clone(), left)?;
     let new_right = push(j.right.clone(), right)?;
-    let join_type = if j.join_type == JoinType::Cross && (!on.is_empty() || !join_filter.is_empty()) {
+    let join_type = if j.join_type == JoinType::Cross && (!on.is_empty() || !join_filter.is_empty())
+    {
         JoinType::Inner
     } else {
         j.join_type
@@ -273,6 +345,244 @@ impl OptimizerRule for PredicatePushdown {
         let before = fingerprint(&plan);
         let after = push(plan, vec![])?;
         let changed = fingerprint(&after) != before;
-        Ok(Transformed { data: after, changed })
+        Ok(Transformed {
+            data: after,
+            changed,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{len, lit};
+    use crate::optimizer::utils::tests::*;
+
+    fn rewrite(plan: &Arc<LogicalPlan>) -> Transformed<Arc<LogicalPlan>> {
+        PredicatePushdown.rewrite(plan.clone()).unwrap()
+    }
+
+    fn check(plan: Arc<LogicalPlan>, want: &str) {
+        let t = rewrite(&plan);
+        assert_eq!(t.data.display_indent(), want);
+        assert_same_results(&plan, &t.data, false);
+        assert!(
+            !rewrite(&t.data).changed,
+            "not idempotent:\n{}",
+            t.data.display_indent()
+        );
+    }
+
+    #[test]
+    fn through_a_projection_into_the_scan() {
+        let plan = abc(20)
+            .project(vec![c("a"), (c("b") * lit(2i64)).alias("d")])
+            .unwrap()
+            .filter(c("d").gt(lit(2i64)))
+            .unwrap()
+            .build();
+        check(plan, "Projection: a, b * 2 AS d\n  Filter: (b * 2) > 2\n    TableScan: t filters=[(b * 2) > 2]\n");
+    }
+
+    #[test]
+    fn stacked_filters_merge_into_one_conjunction() {
+        let plan = abc(20)
+            .filter(c("a").gt(lit(3i64)))
+            .unwrap()
+            .filter(c("b").eq(lit(1i64)))
+            .unwrap()
+            .build();
+        check(
+            plan,
+            "Filter: (a > 3) AND (b = 1)\n  TableScan: t filters=[a > 3, b = 1]\n",
+        );
+    }
+
+    #[test]
+    fn into_both_sides_of_an_inner_join() {
+        let (l, r) = lr();
+        let plan = l
+            .join(r, JoinType::Inner, vec![(q("l", "k"), q("r", "k"))], None)
+            .unwrap()
+            .filter(q("l", "x").gt(lit(4i64)).and(q("r", "y").eq(lit("p"))))
+            .unwrap()
+            .build();
+        check(
+            plan,
+            "Join(Inner): on=[l.k = r.k]\n  Filter: l.x > 4\n    TableScan: l filters=[l.x > 4]\n  Filter: r.y = 'p'\n    TableScan: r filters=[r.y = 'p']\n",
+        );
+    }
+
+    #[test]
+    fn not_below_the_right_side_of_a_left_join() {
+        let (l, r) = lr();
+        let plan = l
+            .join(r, JoinType::Left, vec![(q("l", "k"), q("r", "k"))], None)
+            .unwrap()
+            .filter(q("l", "x").gt(lit(4i64)).and(q("r", "y").eq(lit("p"))))
+            .unwrap()
+            .build();
+        check(
+            plan,
+            "Filter: r.y = 'p'\n  Join(Left): on=[l.k = r.k]\n    Filter: l.x > 4\n      TableScan: l filters=[l.x > 4]\n    TableScan: r\n",
+        );
+    }
+
+    #[test]
+    fn a_left_joins_on_condition_over_the_left_side_stays_in_the_join() {
+        // l LEFT JOIN r ON l.k = r.k AND l.x > 4 keeps every l row.
+        let (l, r) = lr();
+        let plan = l
+            .join(
+                r,
+                JoinType::Left,
+                vec![(q("l", "k"), q("r", "k"))],
+                Some(q("l", "x").gt(lit(4i64))),
+            )
+            .unwrap()
+            .build();
+        let t = rewrite(&plan);
+        assert!(!t.changed, "{}", t.data.display_indent());
+        assert_same_results(&plan, &t.data, false);
+    }
+
+    #[test]
+    fn right_and_full_joins() {
+        let (l, r) = lr();
+        let on = vec![(q("l", "k"), q("r", "k"))];
+        let both = || q("l", "x").gt(lit(4i64)).and(q("r", "y").eq(lit("p")));
+        let right = l
+            .clone()
+            .join(r.clone(), JoinType::Right, on.clone(), None)
+            .unwrap()
+            .filter(both())
+            .unwrap()
+            .build();
+        check(
+            right,
+            "Filter: l.x > 4\n  Join(Right): on=[l.k = r.k]\n    TableScan: l\n    Filter: r.y = 'p'\n      TableScan: r filters=[r.y = 'p']\n",
+        );
+        let full = l
+            .join(r, JoinType::Full, on, None)
+            .unwrap()
+            .filter(both())
+            .unwrap()
+            .build();
+        check(
+            full,
+            "Filter: (l.x > 4) AND (r.y = 'p')\n  Join(Full): on=[l.k = r.k]\n    TableScan: l\n    TableScan: r\n",
+        );
+    }
+
+    #[test]
+    fn cross_join_with_an_equality_filter_becomes_a_hash_join() {
+        let (l, r) = lr();
+        let plan = l
+            .cross_join(r)
+            .unwrap()
+            .filter(
+                q("l", "k")
+                    .eq(q("r", "k"))
+                    .and(q("l", "x").lt(q("r", "k") + lit(5i64))),
+            )
+            .unwrap()
+            .build();
+        check(
+            plan,
+            "Join(Inner): on=[l.k = r.k] filter=l.x < (r.k + 5)\n  TableScan: l\n  TableScan: r\n",
+        );
+    }
+
+    #[test]
+    fn equality_written_right_to_left_is_turned_around() {
+        let (l, r) = lr();
+        let plan = l
+            .cross_join(r)
+            .unwrap()
+            .filter(q("r", "k").eq(q("l", "k")))
+            .unwrap()
+            .build();
+        check(
+            plan,
+            "Join(Inner): on=[l.k = r.k]\n  TableScan: l\n  TableScan: r\n",
+        );
+    }
+
+    #[test]
+    fn semi_join_conditions_move_to_their_side() {
+        let (l, r) = lr();
+        let plan = l
+            .join(
+                r,
+                JoinType::LeftSemi,
+                vec![(q("l", "k"), q("r", "k"))],
+                Some(q("r", "y").eq(lit("q")).and(q("l", "x").gt(lit(2i64)))),
+            )
+            .unwrap()
+            .build();
+        check(
+            plan,
+            "Join(LeftSemi): on=[l.k = r.k]\n  Filter: l.x > 2\n    TableScan: l filters=[l.x > 2]\n  Filter: r.y = 'q'\n    TableScan: r filters=[r.y = 'q']\n",
+        );
+    }
+
+    #[test]
+    fn through_an_aggregate_on_grouping_keys_only() {
+        let plan = abc(30)
+            .aggregate(vec![c("b")], vec![c("a").sum().alias("s"), len()])
+            .unwrap()
+            .filter(c("b").eq(lit(1i64)).and(c("s").gt(lit(10i64))))
+            .unwrap()
+            .build();
+        let t = rewrite(&plan);
+        let text = t.data.display_indent();
+        assert!(
+            text.starts_with("Filter: s > 10\n  Aggregate: groupBy=[b]"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("    Filter: b = 1\n      TableScan: t filters=[b = 1]\n"),
+            "{text}"
+        );
+        assert_same_results(&plan, &t.data, false);
+    }
+
+    #[test]
+    fn not_through_a_limit_or_a_top_k() {
+        let plan = abc(20)
+            .limit(0, Some(5))
+            .filter(c("a").gt(lit(2i64)))
+            .unwrap()
+            .build();
+        let t = rewrite(&plan);
+        assert!(!t.changed);
+        assert_eq!(
+            t.data.display_indent(),
+            "Filter: a > 2\n  Limit: skip=0 fetch=5\n    TableScan: t\n"
+        );
+        assert_same_results(&plan, &t.data, true);
+        let topk = Arc::new(LogicalPlan::Sort(Sort {
+            exprs: vec![crate::expr::SortExpr::desc(c("a"))],
+            input: abc(20).build(),
+            fetch: Some(3),
+        }));
+        let plan = LogicalPlanBuilder::from(topk)
+            .filter(c("a").lt(lit(18i64)))
+            .unwrap()
+            .build();
+        let t = rewrite(&plan);
+        assert!(!t.changed, "{}", t.data.display_indent());
+        assert_same_results(&plan, &t.data, true);
+    }
+
+    #[test]
+    fn into_every_union_input() {
+        let plan = abc(10)
+            .union(abc(5).build())
+            .unwrap()
+            .filter(c("a").gt(lit(2i64)))
+            .unwrap()
+            .build();
+        check(plan, "Union\n  Filter: a > 2\n    TableScan: t filters=[a > 2]\n  Filter: a > 2\n    TableScan: t filters=[a > 2]\n");
     }
 }

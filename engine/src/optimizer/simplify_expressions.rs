@@ -39,25 +39,53 @@ fn fold(e: &Expr) -> Option<ScalarValue> {
 
 fn simplify_node(e: Expr) -> Transformed<Expr> {
     match e {
-        Expr::Literal(_) | Expr::Column(_) | Expr::Alias(_, _) | Expr::Wildcard { .. } => Transformed::no(e),
-        Expr::BinaryOp { left, op: Operator::And, right } if is_bool(&left, true) => Transformed::yes(*right),
-        Expr::BinaryOp { left, op: Operator::And, right } if is_bool(&right, true) => Transformed::yes(*left),
-        Expr::BinaryOp { left, op: Operator::And, right } if is_bool(&left, false) || is_bool(&right, false) => {
+        Expr::Literal(_) | Expr::Column(_) | Expr::Alias(_, _) | Expr::Wildcard { .. } => {
+            Transformed::no(e)
+        }
+        Expr::BinaryOp {
+            left,
+            op: Operator::And,
+            right,
+        } if is_bool(&left, true) => Transformed::yes(*right),
+        Expr::BinaryOp {
+            left,
+            op: Operator::And,
+            right,
+        } if is_bool(&right, true) => Transformed::yes(*left),
+        Expr::BinaryOp {
+            left,
+            op: Operator::And,
+            right,
+        } if is_bool(&left, false) || is_bool(&right, false) => {
             Transformed::yes(Expr::Literal(ScalarValue::from(false)))
         }
-        Expr::BinaryOp { left, op: Operator::Or, right } if is_bool(&left, false) => Transformed::yes(*right),
-        Expr::BinaryOp { left, op: Operator::Or, right } if is_bool(&right, false) => Transformed::yes(*left),
-        Expr::BinaryOp { left, op: Operator::Or, right } if is_bool(&left, true) || is_bool(&right, true) => {
+        Expr::BinaryOp {
+            left,
+            op: Operator::Or,
+            right,
+        } if is_bool(&left, false) => Transformed::yes(*right),
+        Expr::BinaryOp {
+            left,
+            op: Operator::Or,
+            right,
+        } if is_bool(&right, false) => Transformed::yes(*left),
+        Expr::BinaryOp {
+            left,
+            op: Operator::Or,
+            right,
+        } if is_bool(&left, true) || is_bool(&right, true) => {
             Transformed::yes(Expr::Literal(ScalarValue::from(true)))
         }
         Expr::Not(inner) if matches!(*inner, Expr::Not(_)) => match *inner {
             Expr::Not(x) => Transformed::yes(*x),
             other => Transformed::no(Expr::Not(Box::new(other))),
         },
-        e if e.is_constant() && !matches!(e, Expr::Aggregate(_) | Expr::Window(_)) => match fold(&e) {
-            Some(v) => Transformed::yes(Expr::Literal(v)),
-            None => Transformed::no(e),
-        },
+        e if e.is_constant() && !matches!(e, Expr::Aggregate(_) | Expr::Window(_)) => {
+            match fold(&e) {
+                Some(v) => Transformed::yes(Expr::Literal(v)),
+                None => Transformed::no(e),
+            }
+        }
         e => Transformed::no(e),
     }
 }
@@ -110,7 +138,10 @@ impl OptimizerRule for SimplifyExpressions {
                     if is_bool(&p, true) {
                         Transformed::yes(f.input.clone())
                     } else if changed {
-                        Transformed::yes(Arc::new(LogicalPlan::Filter(Filter { predicate: p, input: f.input.clone() })))
+                        Transformed::yes(Arc::new(LogicalPlan::Filter(Filter {
+                            predicate: p,
+                            input: f.input.clone(),
+                        })))
                     } else {
                         Transformed::no(node)
                     }
@@ -118,7 +149,10 @@ impl OptimizerRule for SimplifyExpressions {
                 LogicalPlan::Projection(p) => {
                     let (exprs, changed) = simplify_list(&p.exprs, true);
                     if changed {
-                        Transformed::yes(Arc::new(LogicalPlan::Projection(Projection { exprs, ..p.clone() })))
+                        Transformed::yes(Arc::new(LogicalPlan::Projection(Projection {
+                            exprs,
+                            ..p.clone()
+                        })))
                     } else {
                         Transformed::no(node)
                     }
@@ -128,7 +162,10 @@ impl OptimizerRule for SimplifyExpressions {
                         let (p, changed) = simplify_list(std::slice::from_ref(f), false);
                         if changed {
                             let filter = p.into_iter().next().filter(|p| !is_bool(p, true));
-                            Transformed::yes(Arc::new(LogicalPlan::Join(Join { filter, ..j.clone() })))
+                            Transformed::yes(Arc::new(LogicalPlan::Join(Join {
+                                filter,
+                                ..j.clone()
+                            })))
                         } else {
                             Transformed::no(node)
                         }
@@ -152,5 +189,157 @@ mod tests {
         assert_eq!(t.data.to_string(), "3 AS 1 + 2");
         let t = simplify_expr(col("a").and(lit(true)));
         assert_eq!(t.data.to_string(), "a AS a AND true");
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+    use crate::expr::{lit, lit_null};
+    use crate::optimizer::utils::tests::*;
+    use arrow::datatypes::DataType;
+
+    fn rewrite(plan: &Arc<LogicalPlan>) -> Transformed<Arc<LogicalPlan>> {
+        SimplifyExpressions.rewrite(plan.clone()).unwrap()
+    }
+
+    fn check(plan: Arc<LogicalPlan>, want: &str) {
+        let t = rewrite(&plan);
+        assert_eq!(t.data.display_indent(), want);
+        assert_same_results(&plan, &t.data, true);
+        // A second run finds nothing left to do.
+        assert!(
+            !rewrite(&t.data).changed,
+            "not idempotent:\n{}",
+            t.data.display_indent()
+        );
+    }
+
+    #[test]
+    fn folds_constants_in_filters() {
+        let plan = abc(10)
+            .filter(c("a").gt(lit(1i64) + lit(2i64)))
+            .unwrap()
+            .build();
+        check(plan, "Filter: a > 3\n  TableScan: t\n");
+    }
+
+    #[test]
+    fn an_always_true_filter_disappears() {
+        let plan = abc(10)
+            .filter(lit(true).and(c("a").gt(lit(1i64)).or(lit(true))))
+            .unwrap()
+            .build();
+        check(plan, "TableScan: t\n");
+    }
+
+    #[test]
+    fn boolean_identities() {
+        // (a > 1 AND true) OR false, AND NOT NOT b = 1  ->  a > 1 AND b = 1
+        let p = c("a")
+            .gt(lit(1i64))
+            .and(lit(true))
+            .or(lit(false))
+            .and(c("b").eq(lit(1i64)).not().not());
+        let plan = abc(10).filter(p).unwrap().build();
+        check(plan, "Filter: (a > 1) AND (b = 1)\n  TableScan: t\n");
+    }
+
+    #[test]
+    fn and_false_is_false_and_keeps_the_filter() {
+        let plan = abc(10)
+            .filter(c("a").gt(lit(1i64)).and(lit(false)))
+            .unwrap()
+            .build();
+        check(plan.clone(), "Filter: false\n  TableScan: t\n");
+        assert_eq!(run_unoptimized(&rewrite(&plan).data), Vec::<String>::new());
+    }
+
+    #[test]
+    fn three_valued_logic_with_null_literals() {
+        // NULL AND false is false; NULL OR true is true (DuckDB, Polars).
+        let null = || lit_null(&DataType::Boolean);
+        let plan = abc(10).filter(null().and(lit(false))).unwrap().build();
+        check(plan, "Filter: false\n  TableScan: t\n");
+        let plan = abc(10).filter(null().or(lit(true))).unwrap().build();
+        check(plan, "TableScan: t\n");
+        // NULL AND true is NULL: no rows, and the filter stays.
+        let plan = abc(10).filter(null().and(lit(true))).unwrap().build();
+        let t = rewrite(&plan);
+        assert!(
+            t.data.display_indent().starts_with("Filter: NULL\n"),
+            "{}",
+            t.data.display_indent()
+        );
+        assert_eq!(run_unoptimized(&t.data), Vec::<String>::new());
+    }
+
+    #[test]
+    fn projections_keep_their_output_names() {
+        let plan = abc(3)
+            .project(vec![
+                lit(1i64) + lit(1i64),
+                c("a") * (lit(2i64) + lit(3i64)),
+                c("b"),
+            ])
+            .unwrap()
+            .build();
+        check(
+            plan.clone(),
+            "Projection: 2 AS 1 + 1, a * 5 AS a * (2 + 3), b\n  TableScan: t\n",
+        );
+        let names: Vec<String> = rewrite(&plan)
+            .data
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect();
+        assert_eq!(names, vec!["1 + 1", "a * (2 + 3)", "b"]);
+    }
+
+    #[test]
+    fn a_constant_that_fails_is_left_for_execution() {
+        let plan = abc(3)
+            .project(vec![lit("abc").cast(DataType::Int64).alias("n")])
+            .unwrap()
+            .build();
+        let t = rewrite(&plan);
+        assert!(!t.changed);
+        let s = crate::session::Session::with_threads(1).unwrap();
+        let err = s.execute(plan).unwrap_err();
+        assert_eq!(err.category(), "Compute", "{err}");
+    }
+
+    #[test]
+    fn division_by_zero_folds_to_null() {
+        let plan = abc(2)
+            .project(vec![
+                (lit(1i64) / lit(0i64)).alias("q"),
+                (lit(7i64).floor_div(lit(0i64))).alias("d"),
+            ])
+            .unwrap()
+            .build();
+        check(plan, "Projection: NULL AS q, NULL AS d\n  TableScan: t\n");
+    }
+
+    #[test]
+    fn join_filter_of_true_is_dropped() {
+        let (l, r) = lr();
+        let plan = l
+            .join(
+                r,
+                JoinType::Inner,
+                vec![(q("l", "k"), q("r", "k"))],
+                Some(lit(true).and(lit(true))),
+            )
+            .unwrap()
+            .build();
+        let t = rewrite(&plan);
+        assert_eq!(
+            t.data.display_indent(),
+            "Join(Inner): on=[l.k = r.k]\n  TableScan: l\n  TableScan: r\n"
+        );
+        assert_same_results(&plan, &t.data, false);
     }
 }

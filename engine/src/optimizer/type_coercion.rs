@@ -9,7 +9,9 @@ use arrow::datatypes::{DataType, TimeUnit};
 use crate::error::{Error, Result};
 use crate::expr::{literal_args, Expr, Operator, Transformed};
 use crate::functions::registry;
-use crate::types::{arithmetic_result_type, comparison_type, is_string, union_type, QSchema, ScalarValue};
+use crate::types::{
+    arithmetic_result_type, comparison_type, is_string, union_type, QSchema, ScalarValue,
+};
 
 fn cast_to(e: Expr, from: &DataType, to: &DataType) -> Expr {
     if from == to || matches!(to, DataType::Null) {
@@ -62,10 +64,14 @@ fn exact_literal_for(e: &Expr, target: &DataType) -> Option<Expr> {
     match target {
         DataType::Decimal128(p, s) => {
             let scaled = f * 10f64.powi(i32::from(*s));
-            if (scaled - scaled.round()).abs() > 1e-9 * scaled.abs().max(1.0) || scaled.abs() >= 1e18 {
+            if (scaled - scaled.round()).abs() > 1e-9 * scaled.abs().max(1.0)
+                || scaled.abs() >= 1e18
+            {
                 return None;
             }
-            ScalarValue::decimal128(scaled.round() as i128, *p, *s).ok().map(Expr::Literal)
+            ScalarValue::decimal128(scaled.round() as i128, *p, *s)
+                .ok()
+                .map(Expr::Literal)
         }
         t if t.is_integer() => {
             if f.fract() != 0.0 {
@@ -94,21 +100,37 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
                 // date column vs midnight timestamp literal: compare as dates.
                 if lt == DataType::Date32 {
                     if let Some(d) = midnight_timestamp_as_date(&right) {
-                        return Ok(Expr::BinaryOp { left, op, right: Box::new(d) });
+                        return Ok(Expr::BinaryOp {
+                            left,
+                            op,
+                            right: Box::new(d),
+                        });
                     }
                 }
                 if rt == DataType::Date32 {
                     if let Some(d) = midnight_timestamp_as_date(&left) {
-                        return Ok(Expr::BinaryOp { left: Box::new(d), op, right });
+                        return Ok(Expr::BinaryOp {
+                            left: Box::new(d),
+                            op,
+                            right,
+                        });
                     }
                 }
                 // A float literal compared with a decimal or integer column: keep the
                 // column's type when the literal converts exactly (`l_discount >= 0.05`).
                 if let Some(lit) = exact_literal_for(&right, &lt) {
-                    return Ok(Expr::BinaryOp { left, op, right: Box::new(lit) });
+                    return Ok(Expr::BinaryOp {
+                        left,
+                        op,
+                        right: Box::new(lit),
+                    });
                 }
                 if let Some(lit) = exact_literal_for(&left, &rt) {
-                    return Ok(Expr::BinaryOp { left: Box::new(lit), op, right });
+                    return Ok(Expr::BinaryOp {
+                        left: Box::new(lit),
+                        op,
+                        right,
+                    });
                 }
                 let t = comparison_type(&lt, &rt).ok_or_else(|| {
                     Error::Schema(format!(
@@ -149,18 +171,27 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
         Expr::Not(inner) => {
             let t = inner.data_type(schema)?;
             if !matches!(t, DataType::Boolean | DataType::Null) {
-                return Err(Error::Schema(format!("NOT needs a boolean, but `{inner}` is {t}")));
+                return Err(Error::Schema(format!(
+                    "NOT needs a boolean, but `{inner}` is {t}"
+                )));
             }
             Expr::Not(Box::new(cast_to(*inner, &t, &DataType::Boolean)))
         }
-        Expr::Between { expr, negated, low, high } => {
+        Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => {
             let et = expr.data_type(schema)?;
             let low = Box::new(exact_literal_for(&low, &et).unwrap_or(*low));
             let high = Box::new(exact_literal_for(&high, &et).unwrap_or(*high));
             let (lt, ht) = (low.data_type(schema)?, high.data_type(schema)?);
             let t = comparison_type(&et, &lt)
                 .and_then(|t| comparison_type(&t, &ht))
-                .ok_or_else(|| Error::Schema(format!("cannot compare {et} with {lt} and {ht} in BETWEEN")))?;
+                .ok_or_else(|| {
+                    Error::Schema(format!("cannot compare {et} with {lt} and {ht} in BETWEEN"))
+                })?;
             Expr::Between {
                 expr: Box::new(cast_to(*expr, &et, &t)),
                 negated,
@@ -168,24 +199,48 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
                 high: Box::new(cast_to(*high, &ht, &t)),
             }
         }
-        Expr::InList { expr, list, negated } => {
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } => {
             let et = expr.data_type(schema)?;
             let mut t = et.clone();
-            let types = list.iter().map(|e| e.data_type(schema)).collect::<Result<Vec<_>>>()?;
+            let types = list
+                .iter()
+                .map(|e| e.data_type(schema))
+                .collect::<Result<Vec<_>>>()?;
             for lt in &types {
-                t = comparison_type(&t, lt)
-                    .ok_or_else(|| Error::Schema(format!("cannot compare {et} with {lt} in IN list")))?;
+                t = comparison_type(&t, lt).ok_or_else(|| {
+                    Error::Schema(format!("cannot compare {et} with {lt} in IN list"))
+                })?;
             }
             Expr::InList {
                 expr: Box::new(cast_to(*expr, &et, &t)),
-                list: list.into_iter().zip(&types).map(|(e, lt)| cast_to(e, lt, &t)).collect(),
+                list: list
+                    .into_iter()
+                    .zip(&types)
+                    .map(|(e, lt)| cast_to(e, lt, &t))
+                    .collect(),
                 negated,
             }
         }
-        Expr::Like { expr, pattern, negated, case_insensitive, escape } => {
+        Expr::Like {
+            expr,
+            pattern,
+            negated,
+            case_insensitive,
+            escape,
+        } => {
             let et = expr.data_type(schema)?;
             let pt = pattern.data_type(schema)?;
-            let target = |t: &DataType| if is_string(t) { t.clone() } else { DataType::Utf8 };
+            let target = |t: &DataType| {
+                if is_string(t) {
+                    t.clone()
+                } else {
+                    DataType::Utf8
+                }
+            };
             Expr::Like {
                 expr: Box::new(cast_to(*expr, &et, &target(&et))),
                 pattern: Box::new(cast_to(*pattern, &pt, &target(&pt))),
@@ -194,17 +249,27 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
                 escape,
             }
         }
-        Expr::Case { operand, when_then, otherwise } => {
+        Expr::Case {
+            operand,
+            when_then,
+            otherwise,
+        } => {
             let mut rt = DataType::Null;
             for (_, t) in &when_then {
                 let tt = t.data_type(schema)?;
-                rt = union_type(&rt, &tt)
-                    .ok_or_else(|| Error::Schema(format!("CASE branches have incompatible types {rt} and {tt}")))?;
+                rt = union_type(&rt, &tt).ok_or_else(|| {
+                    Error::Schema(format!(
+                        "CASE branches have incompatible types {rt} and {tt}"
+                    ))
+                })?;
             }
             if let Some(o) = &otherwise {
                 let ot = o.data_type(schema)?;
-                rt = union_type(&rt, &ot)
-                    .ok_or_else(|| Error::Schema(format!("CASE branches have incompatible types {rt} and {ot}")))?;
+                rt = union_type(&rt, &ot).ok_or_else(|| {
+                    Error::Schema(format!(
+                        "CASE branches have incompatible types {rt} and {ot}"
+                    ))
+                })?;
             }
             let mut operand = operand;
             let mut op_type = None;
@@ -212,8 +277,9 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
                 let mut t = o.data_type(schema)?;
                 for (w, _) in &when_then {
                     let wt = w.data_type(schema)?;
-                    t = comparison_type(&t, &wt)
-                        .ok_or_else(|| Error::Schema(format!("cannot compare CASE operand of type {t} with {wt}")))?;
+                    t = comparison_type(&t, &wt).ok_or_else(|| {
+                        Error::Schema(format!("cannot compare CASE operand of type {t} with {wt}"))
+                    })?;
                 }
                 op_type = Some(t);
             }
@@ -240,11 +306,18 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
                 }
                 None => None,
             };
-            Expr::Case { operand, when_then, otherwise }
+            Expr::Case {
+                operand,
+                when_then,
+                otherwise,
+            }
         }
         Expr::Function { name, args } => {
             let def = registry().scalar(&name)?;
-            let types = args.iter().map(|a| a.data_type(schema)).collect::<Result<Vec<_>>>()?;
+            let types = args
+                .iter()
+                .map(|a| a.data_type(schema))
+                .collect::<Result<Vec<_>>>()?;
             let sig = (def.signature)(&types, &literal_args(&args))?;
             Expr::Function {
                 name,
@@ -254,7 +327,11 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
         Expr::Aggregate(mut a) => {
             if a.func != "count_star" {
                 let def = registry().aggregate(&a.func)?;
-                let types = a.args.iter().map(|e| e.data_type(schema)).collect::<Result<Vec<_>>>()?;
+                let types = a
+                    .args
+                    .iter()
+                    .map(|e| e.data_type(schema))
+                    .collect::<Result<Vec<_>>>()?;
                 let sig = (def.signature)(&types, &literal_args(&a.args))?;
                 a.args = cast_args(a.args, &types, &sig.args);
             }
@@ -265,7 +342,11 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
             Expr::Aggregate(a)
         }
         Expr::Window(mut w) => {
-            let types = w.args.iter().map(|e| e.data_type(schema)).collect::<Result<Vec<_>>>()?;
+            let types = w
+                .args
+                .iter()
+                .map(|e| e.data_type(schema))
+                .collect::<Result<Vec<_>>>()?;
             let lits = literal_args(&w.args);
             let sig = if let Some(def) = registry().window(&w.func) {
                 Some((def.signature)(&types, &lits)?)
@@ -295,7 +376,8 @@ fn cast_args(args: Vec<Expr>, from: &[DataType], to: &[DataType]) -> Vec<Expr> {
 
 /// Inserts the casts an expression needs over `schema`, bottom-up.
 pub fn coerce_expr(expr: Expr, schema: &QSchema) -> Result<Expr> {
-    let t: Transformed<Expr> = expr.transform_up(&mut |e| coerce_node(e, schema).map(Transformed::yes))?;
+    let t: Transformed<Expr> =
+        expr.transform_up(&mut |e| coerce_node(e, schema).map(Transformed::yes))?;
     Ok(t.data)
 }
 
@@ -330,7 +412,10 @@ mod tests {
     fn exact_float_literals_keep_the_column_type() {
         let e = coerce_expr(col("d").gt_eq(lit(0.05)), &schema()).unwrap();
         assert_eq!(e.to_string(), "d >= 0.05");
-        assert_eq!(e.children()[1].data_type(&schema()).unwrap(), DataType::Decimal128(15, 2));
+        assert_eq!(
+            e.children()[1].data_type(&schema()).unwrap(),
+            DataType::Decimal128(15, 2)
+        );
         // 0.125 does not fit scale 2: compare as doubles.
         let e = coerce_expr(col("d").gt_eq(lit(0.125)), &schema()).unwrap();
         assert_eq!(e.to_string(), "CAST(d AS Float64) >= 0.125");
@@ -338,14 +423,20 @@ mod tests {
 
     #[test]
     fn date_against_midnight_timestamp_stays_a_date() {
-        let ts = Expr::Literal(ScalarValue::date32(10).cast_to(&DataType::Timestamp(TimeUnit::Microsecond, None)).unwrap());
+        let ts = Expr::Literal(
+            ScalarValue::date32(10)
+                .cast_to(&DataType::Timestamp(TimeUnit::Microsecond, None))
+                .unwrap(),
+        );
         let e = coerce_expr(col("day").lt_eq(ts), &schema()).unwrap();
         assert_eq!(e.to_string(), "day <= DATE '1970-01-11'");
     }
 
     #[test]
     fn bad_comparison_names_both_types() {
-        let err = coerce_expr(col("day").eq(lit(true)), &schema()).unwrap_err().to_string();
+        let err = coerce_expr(col("day").eq(lit(true)), &schema())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("cannot compare Date32 with Boolean"), "{err}");
     }
 }

@@ -129,7 +129,12 @@ impl PhysicalExpr {
         match self {
             PhysicalExpr::Column(i, _) => Ok(ColumnarValue::Array(batch.column(*i).clone())),
             PhysicalExpr::Literal(v) => Ok(ColumnarValue::Scalar(v.clone())),
-            PhysicalExpr::Binary { left, op, right, result_type } => {
+            PhysicalExpr::Binary {
+                left,
+                op,
+                right,
+                result_type,
+            } => {
                 let l = left.evaluate(batch)?;
                 let r = right.evaluate(batch)?;
                 evaluate_binary(&l, *op, &r, result_type, rows)
@@ -144,7 +149,12 @@ impl PhysicalExpr {
                 let v = e.evaluate(batch)?;
                 let scalar = v.as_scalar().is_some();
                 let a = v.to_array(if scalar { 1 } else { rows })?;
-                let out = if a.data_type().is_temporal() || matches!(a.data_type(), DataType::Interval(_)) {
+                if a.data_type() == &DataType::Null {
+                    return Ok(v);
+                }
+                let out = if a.data_type().is_temporal()
+                    || matches!(a.data_type(), DataType::Interval(_))
+                {
                     numeric::neg_wrapping(&a)?
                 } else {
                     numeric::neg(&a)?
@@ -162,7 +172,11 @@ impl PhysicalExpr {
                 };
                 wrap(Arc::new(out), scalar)
             }
-            PhysicalExpr::InList { expr, list, negated } => {
+            PhysicalExpr::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let v = expr.evaluate(batch)?;
                 let mut acc: Option<BooleanArray> = None;
                 for item in list {
@@ -181,7 +195,12 @@ impl PhysicalExpr {
                 let out = if *negated { boolean::not(&out)? } else { out };
                 Ok(ColumnarValue::Array(Arc::new(out)))
             }
-            PhysicalExpr::Like { expr, pattern, negated, case_insensitive } => {
+            PhysicalExpr::Like {
+                expr,
+                pattern,
+                negated,
+                case_insensitive,
+            } => {
                 let v = expr.evaluate(batch)?;
                 let p = pattern.evaluate(batch)?;
                 let scalar = v.as_scalar().is_some() && p.as_scalar().is_some();
@@ -195,17 +214,26 @@ impl PhysicalExpr {
                 };
                 wrap(Arc::new(out), scalar)
             }
-            PhysicalExpr::Case { when_then, otherwise, result_type } => {
-                evaluate_case(batch, when_then, otherwise.as_deref(), result_type)
-            }
+            PhysicalExpr::Case {
+                when_then,
+                otherwise,
+                result_type,
+            } => evaluate_case(batch, when_then, otherwise.as_deref(), result_type),
             PhysicalExpr::Cast { expr, to, try_cast } => {
                 let v = expr.evaluate(batch)?;
                 let scalar = v.as_scalar().is_some();
                 let a = v.to_array(if scalar { 1 } else { rows })?;
                 wrap(cast_array(&a, to, *try_cast)?, scalar)
             }
-            PhysicalExpr::Function { def, args, result_type } => {
-                let values = args.iter().map(|a| a.evaluate(batch)).collect::<Result<Vec<_>>>()?;
+            PhysicalExpr::Function {
+                def,
+                args,
+                result_type,
+            } => {
+                let values = args
+                    .iter()
+                    .map(|a| a.evaluate(batch))
+                    .collect::<Result<Vec<_>>>()?;
                 let out = (def.invoke)(&values, rows)?;
                 let t = out.data_type();
                 if &t != result_type {
@@ -225,11 +253,43 @@ impl PhysicalExpr {
     }
 }
 
+/// A predicate's result as a filter mask, with NULL (and a NULL-typed result) as false.
+pub fn predicate_mask(a: &ArrayRef) -> Result<BooleanArray> {
+    match a.data_type() {
+        DataType::Null => Ok(BooleanArray::from(vec![false; a.len()])),
+        DataType::Boolean => {
+            let b = a.as_boolean();
+            // Arrow's prep_null_mask_filter expects a null buffer.
+            Ok(if b.null_count() == 0 {
+                b.clone()
+            } else {
+                arrow::compute::prep_null_mask_filter(b)
+            })
+        }
+        other => Err(crate::internal_err!(
+            "a predicate evaluated to {other}, not a boolean"
+        )),
+    }
+}
+
 /// Casts with DuckDB-like error messages; `try_cast` turns failures into NULLs.
 pub fn cast_array(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRef> {
     if a.data_type() == to {
         return Ok(a.clone());
     }
+    // DuckDB rounds (half away from zero) when a float becomes an integer.
+    if a.data_type().is_floating() && to.is_integer() {
+        let f = arrow::compute::cast(a, &DataType::Float64)?;
+        let rounded: ArrayRef = Arc::new(
+            f.as_primitive::<Float64Type>()
+                .unary::<_, Float64Type>(f64::round),
+        );
+        return cast_array_plain(&rounded, to, try_cast);
+    }
+    cast_array_plain(a, to, try_cast)
+}
+
+fn cast_array_plain(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRef> {
     let opts = CastOptions {
         safe: try_cast,
         format_options: FormatOptions::default(),
@@ -242,7 +302,13 @@ pub fn cast_array(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRe
     })
 }
 
-fn evaluate_binary(l: &ColumnarValue, op: Operator, r: &ColumnarValue, result_type: &DataType, rows: usize) -> Result<ColumnarValue> {
+fn evaluate_binary(
+    l: &ColumnarValue,
+    op: Operator,
+    r: &ColumnarValue,
+    result_type: &DataType,
+    rows: usize,
+) -> Result<ColumnarValue> {
     let scalar = l.as_scalar().is_some() && r.as_scalar().is_some();
     let n = if scalar { 1 } else { rows };
     let (ld, rd) = (datum(l), datum(r));
@@ -263,15 +329,18 @@ fn evaluate_binary(l: &ColumnarValue, op: Operator, r: &ColumnarValue, result_ty
             let ra = r.to_array(n)?;
             let la = cast_array(&la, &DataType::Utf8, false)?;
             let ra = cast_array(&ra, &DataType::Utf8, false)?;
-            Arc::new(arrow::compute::kernels::concat_elements::concat_elements_utf8(
-                la.as_string::<i32>(),
-                ra.as_string::<i32>(),
-            )?)
+            Arc::new(
+                arrow::compute::kernels::concat_elements::concat_elements_utf8(
+                    la.as_string::<i32>(),
+                    ra.as_string::<i32>(),
+                )?,
+            )
         }
         Operator::Plus | Operator::Minus => {
             let lt = l.data_type();
             let rt = r.data_type();
-            if matches!((&lt, &rt), (DataType::Date32, t) | (t, DataType::Date32) if t.is_integer()) {
+            if matches!((&lt, &rt), (DataType::Date32, t) | (t, DataType::Date32) if t.is_integer())
+            {
                 date_plus_days(l, r, op, n)?
             } else if lt == DataType::Date32 && rt == DataType::Date32 {
                 let la = cast_array(&l.to_array(n)?, &DataType::Int32, false)?;
@@ -300,7 +369,9 @@ fn evaluate_binary(l: &ColumnarValue, op: Operator, r: &ColumnarValue, result_ty
                 _ => {
                     if la.data_type().is_floating() {
                         let q = numeric::div(&la, &safe_r)?;
-                        let q = q.as_primitive::<Float64Type>().unary::<_, Float64Type>(|v| v.floor());
+                        let q = q
+                            .as_primitive::<Float64Type>()
+                            .unary::<_, Float64Type>(|v| v.floor());
                         Arc::new(q)
                     } else {
                         numeric::div(&la, &safe_r)?
@@ -317,8 +388,17 @@ fn evaluate_binary(l: &ColumnarValue, op: Operator, r: &ColumnarValue, result_ty
     wrap(out, scalar)
 }
 
-fn date_plus_days(l: &ColumnarValue, r: &ColumnarValue, op: Operator, n: usize) -> Result<ArrayRef> {
-    let (date, days, date_left) = if l.data_type() == DataType::Date32 { (l, r, true) } else { (r, l, false) };
+fn date_plus_days(
+    l: &ColumnarValue,
+    r: &ColumnarValue,
+    op: Operator,
+    n: usize,
+) -> Result<ArrayRef> {
+    let (date, days, date_left) = if l.data_type() == DataType::Date32 {
+        (l, r, true)
+    } else {
+        (r, l, false)
+    };
     let d = cast_array(&date.to_array(n)?, &DataType::Int32, false)?;
     let k = cast_array(&days.to_array(n)?, &DataType::Int32, false)?;
     let sum = match (op, date_left) {
@@ -344,9 +424,8 @@ fn evaluate_case(
         if remaining.true_count() == 0 {
             break;
         }
-        let cond = as_bool(&w.evaluate(batch)?, rows)?;
         // NULL conditions count as false.
-        let cond = arrow::compute::prep_null_mask_filter(&cond);
+        let cond = predicate_mask(&w.evaluate(batch)?.into_array(rows)?)?;
         let take = boolean::and(&remaining, &cond)?;
         if take.true_count() > 0 {
             let sub = arrow::compute::filter_record_batch(batch, &take)?;
@@ -363,7 +442,12 @@ fn evaluate_case(
         }
     }
     if parts.len() == 1 && parts[0].0.true_count() == rows {
-        return Ok(ColumnarValue::Array(parts.pop().map(|p| p.1).unwrap_or_else(|| new_null_array(result_type, rows))));
+        return Ok(ColumnarValue::Array(
+            parts
+                .pop()
+                .map(|p| p.1)
+                .unwrap_or_else(|| new_null_array(result_type, rows)),
+        ));
     }
     // Scatter each part's values back to their rows; untaken rows are NULL.
     let nulls = new_null_array(result_type, 1);
@@ -375,5 +459,7 @@ fn evaluate_case(
             indices[row] = (pi + 1, k);
         }
     }
-    Ok(ColumnarValue::Array(arrow::compute::interleave(&sources, &indices)?))
+    Ok(ColumnarValue::Array(arrow::compute::interleave(
+        &sources, &indices,
+    )?))
 }

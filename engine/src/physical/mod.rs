@@ -43,7 +43,11 @@ pub trait ExecutionPlan: Send + Sync + fmt::Debug {
 pub fn display_physical(plan: &dyn ExecutionPlan) -> String {
     fn go(p: &dyn ExecutionPlan, depth: usize, out: &mut String) {
         let d = p.describe();
-        let line = if d.is_empty() { p.name().to_string() } else { format!("{}: {d}", p.name()) };
+        let line = if d.is_empty() {
+            p.name().to_string()
+        } else {
+            format!("{}: {d}", p.name())
+        };
         let _ = writeln!(out, "{}{line}", "  ".repeat(depth));
         for c in p.children() {
             go(c.as_ref(), depth + 1, out);
@@ -55,6 +59,9 @@ pub fn display_physical(plan: &dyn ExecutionPlan) -> String {
 }
 
 /// Runs a plan to completion and returns its batches in order.
-pub fn collect(plan: &Arc<dyn ExecutionPlan>, ctx: &ExecContext) -> Result<Vec<arrow::record_batch::RecordBatch>> {
+pub fn collect(
+    plan: &Arc<dyn ExecutionPlan>,
+    ctx: &ExecContext,
+) -> Result<Vec<arrow::record_batch::RecordBatch>> {
     plan.execute(ctx)?.collect(ctx)
 }

@@ -17,7 +17,8 @@ use crate::types::{QSchema, ScalarValue};
 /// Resolves a logical expression against its input schema.
 pub fn create_physical_expr(e: &Expr, schema: &QSchema) -> Result<PhysicalExpr> {
     let go = |e: &Expr| create_physical_expr(e, schema);
-    let boxed = |e: &Expr| -> Result<Box<PhysicalExpr>> { Ok(Box::new(create_physical_expr(e, schema)?)) };
+    let boxed =
+        |e: &Expr| -> Result<Box<PhysicalExpr>> { Ok(Box::new(create_physical_expr(e, schema)?)) };
     Ok(match e {
         Expr::Column(c) => PhysicalExpr::Column(schema.index_of(c.relation.as_deref(), &c.name)?, c.name.clone()),
         Expr::Literal(v) => PhysicalExpr::Literal(v.clone()),
@@ -131,7 +132,9 @@ fn join_display(items: impl IntoIterator<Item = String>) -> String {
 fn unqualify(e: &Expr) -> Expr {
     let r: Result<Transformed<Expr>> = e.clone().transform_up(&mut |e| {
         Ok(match e {
-            Expr::Column(c) if c.relation.is_some() => Transformed::yes(Expr::Column(Column::new(c.name))),
+            Expr::Column(c) if c.relation.is_some() => {
+                Transformed::yes(Expr::Column(Column::new(c.name)))
+            }
             e => Transformed::no(e),
         })
     });
@@ -145,11 +148,19 @@ pub fn aggregate_spec(e: &Expr, input: &QSchema) -> Result<AggregateSpec> {
         return Err(crate::internal_err!("`{e}` is not an aggregate call"));
     };
     let def = registry().aggregate(&a.func)?.clone();
-    let arg_types = a.args.iter().map(|x| x.data_type(input)).collect::<Result<Vec<_>>>()?;
+    let arg_types = a
+        .args
+        .iter()
+        .map(|x| x.data_type(input))
+        .collect::<Result<Vec<_>>>()?;
     let return_type = e.data_type(input)?;
     Ok(AggregateSpec {
         def,
-        args: a.args.iter().map(|x| create_physical_expr(x, input)).collect::<Result<_>>()?,
+        args: a
+            .args
+            .iter()
+            .map(|x| create_physical_expr(x, input))
+            .collect::<Result<_>>()?,
         agg_args: AggregateArgs {
             arg_types,
             literal_args: literal_args(&a.args),
@@ -157,7 +168,11 @@ pub fn aggregate_spec(e: &Expr, input: &QSchema) -> Result<AggregateSpec> {
             ordered: !a.order_by.is_empty(),
         },
         distinct: a.distinct,
-        filter: a.filter.as_ref().map(|f| create_physical_expr(f, input)).transpose()?,
+        filter: a
+            .filter
+            .as_ref()
+            .map(|f| create_physical_expr(f, input))
+            .transpose()?,
         order_by: a
             .order_by
             .iter()
@@ -180,13 +195,27 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
                 limit: s.fetch,
                 batch_size: 0,
             };
-            Arc::new(ScanExec::new(s.table_name.clone(), s.source.clone(), request, s.schema.to_arrow()))
+            Arc::new(ScanExec::new(
+                s.table_name.clone(),
+                s.source.clone(),
+                request,
+                s.schema.to_arrow(),
+            ))
         }
         LogicalPlan::Projection(p) => {
             let input = create_physical_plan(&p.input)?;
-            let exprs = p.exprs.iter().map(|e| create_physical_expr(e, p.input.schema())).collect::<Result<_>>()?;
+            let exprs = p
+                .exprs
+                .iter()
+                .map(|e| create_physical_expr(e, p.input.schema()))
+                .collect::<Result<_>>()?;
             let display = join_display(p.exprs.iter().map(|e| e.to_string()));
-            Arc::new(ProjectionExec::new(exprs, display, p.schema.to_arrow(), input))
+            Arc::new(ProjectionExec::new(
+                exprs,
+                display,
+                p.schema.to_arrow(),
+                input,
+            ))
         }
         LogicalPlan::Filter(f) => {
             let input = create_physical_plan(&f.input)?;
@@ -196,34 +225,73 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
         LogicalPlan::Aggregate(a) => {
             let input = create_physical_plan(&a.input)?;
             let s = a.input.schema();
-            let groups = a.group_by.iter().map(|g| create_physical_expr(g, s)).collect::<Result<_>>()?;
-            let aggs = a.aggregates.iter().map(|e| aggregate_spec(e, s)).collect::<Result<_>>()?;
+            let groups = a
+                .group_by
+                .iter()
+                .map(|g| create_physical_expr(g, s))
+                .collect::<Result<_>>()?;
+            let aggs = a
+                .aggregates
+                .iter()
+                .map(|e| aggregate_spec(e, s))
+                .collect::<Result<_>>()?;
             let display = a.group_by.iter().map(|g| g.to_string()).collect();
-            Arc::new(HashAggregateExec::new(groups, display, aggs, a.schema.to_arrow(), input))
+            Arc::new(HashAggregateExec::new(
+                groups,
+                display,
+                aggs,
+                a.schema.to_arrow(),
+                input,
+            ))
         }
         LogicalPlan::Distinct(d) => {
             let input = create_physical_plan(&d.input)?;
             let s = d.input.schema();
-            let groups = (0..s.len()).map(|i| PhysicalExpr::Column(i, s.field(i).name().to_string())).collect();
+            let groups = (0..s.len())
+                .map(|i| PhysicalExpr::Column(i, s.field(i).name().to_string()))
+                .collect();
             let display = s.fields().iter().map(|f| f.qualified_name()).collect();
-            Arc::new(HashAggregateExec::new(groups, display, vec![], s.to_arrow(), input))
+            Arc::new(HashAggregateExec::new(
+                groups,
+                display,
+                vec![],
+                s.to_arrow(),
+                input,
+            ))
         }
         LogicalPlan::Join(j) => {
             let left = create_physical_plan(&j.left)?;
             let right = create_physical_plan(&j.right)?;
             let (ls, rs) = (j.left.schema(), j.right.schema());
-            let left_keys = j.on.iter().map(|(l, _)| create_physical_expr(l, ls)).collect::<Result<_>>()?;
-            let right_keys = j.on.iter().map(|(_, r)| create_physical_expr(r, rs)).collect::<Result<_>>()?;
+            let left_keys =
+                j.on.iter()
+                    .map(|(l, _)| create_physical_expr(l, ls))
+                    .collect::<Result<_>>()?;
+            let right_keys =
+                j.on.iter()
+                    .map(|(_, r)| create_physical_expr(r, rs))
+                    .collect::<Result<_>>()?;
             let joined = ls.join(rs)?;
-            let filter = j.filter.as_ref().map(|f| create_physical_expr(f, &joined)).transpose()?;
+            let filter = j
+                .filter
+                .as_ref()
+                .map(|f| create_physical_expr(f, &joined))
+                .transpose()?;
             let mut display = format!("{:?}", j.join_type);
             if !j.on.is_empty() {
-                display.push_str(&format!(" on=[{}]", join_display(j.on.iter().map(|(l, r)| format!("{l} = {r}")))));
+                display.push_str(&format!(
+                    " on=[{}]",
+                    join_display(j.on.iter().map(|(l, r)| format!("{l} = {r}")))
+                ));
             }
             if let Some(f) = &j.filter {
                 display.push_str(&format!(" filter={f}"));
             }
-            let join_type = if j.join_type == JoinType::Cross { JoinType::Inner } else { j.join_type };
+            let join_type = if j.join_type == JoinType::Cross {
+                JoinType::Inner
+            } else {
+                j.join_type
+            };
             Arc::new(HashJoinExec::new(
                 left,
                 right,
@@ -239,13 +307,25 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
         }
         LogicalPlan::Sort(s) => {
             let input = create_physical_plan(&s.input)?;
-            let keys = s.exprs.iter().map(|k| sort_key(k, s.input.schema())).collect::<Result<_>>()?;
+            let keys = s
+                .exprs
+                .iter()
+                .map(|k| sort_key(k, s.input.schema()))
+                .collect::<Result<_>>()?;
             let display = join_display(s.exprs.iter().map(|e| e.to_string()));
             Arc::new(SortExec::new(keys, s.fetch, display, input))
         }
-        LogicalPlan::Limit(l) => Arc::new(LimitExec::new(l.skip, l.fetch, create_physical_plan(&l.input)?)),
+        LogicalPlan::Limit(l) => Arc::new(LimitExec::new(
+            l.skip,
+            l.fetch,
+            create_physical_plan(&l.input)?,
+        )),
         LogicalPlan::Union(u) => {
-            let inputs = u.inputs.iter().map(|i| create_physical_plan(i)).collect::<Result<_>>()?;
+            let inputs = u
+                .inputs
+                .iter()
+                .map(|i| create_physical_plan(i))
+                .collect::<Result<_>>()?;
             Arc::new(UnionExec::new(inputs, u.schema.to_arrow()))
         }
         LogicalPlan::SubqueryAlias(a) => create_physical_plan(&a.input)?,
@@ -257,7 +337,8 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
                 vec![],
                 &RecordBatchOptions::new().with_row_count(Some(1)),
             )?;
-            let mut columns: Vec<Vec<ArrayRef>> = vec![Vec::with_capacity(v.rows.len()); schema.fields().len()];
+            let mut columns: Vec<Vec<ArrayRef>> =
+                vec![Vec::with_capacity(v.rows.len()); schema.fields().len()];
             for row in &v.rows {
                 for (i, e) in row.iter().enumerate() {
                     columns[i].push(create_physical_expr(e, &empty)?.evaluate_to_array(&one)?);
@@ -266,7 +347,8 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
             let arrays = columns
                 .iter()
                 .map(|parts| {
-                    let refs: Vec<&dyn arrow::array::Array> = parts.iter().map(|a| a.as_ref()).collect();
+                    let refs: Vec<&dyn arrow::array::Array> =
+                        parts.iter().map(|a| a.as_ref()).collect();
                     Ok(arrow::compute::concat(&refs)?)
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -280,7 +362,11 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
         LogicalPlan::EmptyRelation(e) => {
             let schema = e.schema.to_arrow();
             let rows = usize::from(e.produce_one_row);
-            let columns = schema.fields().iter().map(|f| arrow::array::new_null_array(f.data_type(), rows)).collect();
+            let columns = schema
+                .fields()
+                .iter()
+                .map(|f| arrow::array::new_null_array(f.data_type(), rows))
+                .collect();
             let batch = RecordBatch::try_new_with_options(
                 schema.clone(),
                 columns,

@@ -30,7 +30,9 @@ pub enum ArithmeticOp {
 
 /// Whether a type is numeric (integer, float or decimal).
 pub fn is_numeric(t: &DataType) -> bool {
-    t.is_integer() || t.is_floating() || matches!(t, DataType::Decimal128(_, _) | DataType::Decimal256(_, _))
+    t.is_integer()
+        || t.is_floating()
+        || matches!(t, DataType::Decimal128(_, _) | DataType::Decimal256(_, _))
 }
 
 /// Whether a type is a string type.
@@ -42,7 +44,11 @@ pub fn is_string(t: &DataType) -> bool {
 pub fn is_temporal(t: &DataType) -> bool {
     matches!(
         t,
-        DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) | DataType::Time32(_) | DataType::Time64(_)
+        DataType::Date32
+            | DataType::Date64
+            | DataType::Timestamp(_, _)
+            | DataType::Time32(_)
+            | DataType::Time64(_)
     )
 }
 
@@ -97,7 +103,11 @@ fn common_integer(l: &DataType, r: &DataType) -> Option<DataType> {
         // Signed meets unsigned: the next signed type that holds both.
         let unsigned_bytes = if ls { rb } else { lb };
         let signed_bytes = if ls { lb } else { rb };
-        let need = if unsigned_bytes >= signed_bytes { unsigned_bytes * 2 } else { signed_bytes };
+        let need = if unsigned_bytes >= signed_bytes {
+            unsigned_bytes * 2
+        } else {
+            signed_bytes
+        };
         int_of(true, need.min(8))
     })
 }
@@ -139,14 +149,18 @@ pub fn comparison_type(l: &DataType, r: &DataType) -> Option<DataType> {
     match (l, r) {
         (Null, other) | (other, Null) => Some(other.clone()),
         _ if is_numeric(l) && is_numeric(r) => common_numeric(l, r),
-        _ if is_string(l) && is_string(r) => Some(if matches!(l, Utf8View) || matches!(r, Utf8View) {
-            Utf8View
-        } else {
-            Utf8
-        }),
+        _ if is_string(l) && is_string(r) => {
+            Some(if matches!(l, Utf8View) || matches!(r, Utf8View) {
+                Utf8View
+            } else {
+                Utf8
+            })
+        }
         // A string meets a number, date or boolean: the string is parsed (DuckDB casts the
         // literal side; for a column it casts the string column).
-        (s, other) | (other, s) if is_string(s) && (is_numeric(other) || is_temporal(other) || other == &Boolean) => {
+        (s, other) | (other, s)
+            if is_string(s) && (is_numeric(other) || is_temporal(other) || other == &Boolean) =>
+        {
             Some(other.clone())
         }
         (Date32, Timestamp(u, tz)) | (Timestamp(u, tz), Date32) => Some(Timestamp(*u, tz.clone())),
@@ -154,7 +168,9 @@ pub fn comparison_type(l: &DataType, r: &DataType) -> Option<DataType> {
         (Boolean, other) | (other, Boolean) if other.is_integer() => Some(other.clone()),
         (List(a), List(b)) => {
             let inner = comparison_type(a.data_type(), b.data_type())?;
-            Some(List(std::sync::Arc::new(arrow::datatypes::Field::new_list_field(inner, true))))
+            Some(List(std::sync::Arc::new(
+                arrow::datatypes::Field::new_list_field(inner, true),
+            )))
         }
         _ => None,
     }
@@ -169,11 +185,13 @@ pub fn union_type(a: &DataType, b: &DataType) -> Option<DataType> {
     match (a, b) {
         (Null, o) | (o, Null) => Some(o.clone()),
         // Unlike comparisons, mixing strings with other types produces strings.
-        (s, _) | (_, s) if is_string(s) => Some(if matches!(a, Utf8View) && matches!(b, Utf8View) {
-            Utf8View
-        } else {
-            Utf8
-        }),
+        (s, _) | (_, s) if is_string(s) => {
+            Some(if matches!(a, Utf8View) && matches!(b, Utf8View) {
+                Utf8View
+            } else {
+                Utf8
+            })
+        }
         _ => comparison_type(a, b),
     }
 }
@@ -213,7 +231,9 @@ pub fn arithmetic_result_type(
             let t = Timestamp(*u, tz.clone());
             return Ok((interval, t.clone(), t));
         }
-        (Plus | Minus, Interval(_), Interval(_)) => return Ok((interval.clone(), interval.clone(), interval)),
+        (Plus | Minus, Interval(_), Interval(_)) => {
+            return Ok((interval.clone(), interval.clone(), interval))
+        }
         (Multiply, Interval(_), i) | (Multiply, i, Interval(_)) if i.is_integer() => {
             return Err(crate::not_supported!("multiplying an interval by a number"));
         }
@@ -311,28 +331,59 @@ mod tests {
     fn integers_widen() {
         assert_eq!(comparison_type(&Int8, &Int64), Some(Int64));
         assert_eq!(comparison_type(&Int32, &UInt32), Some(Int64));
-        assert_eq!(arithmetic_result_type(ArithmeticOp::Plus, &Int8, &Int8).unwrap().2, Int8);
+        assert_eq!(
+            arithmetic_result_type(ArithmeticOp::Plus, &Int8, &Int8)
+                .unwrap()
+                .2,
+            Int8
+        );
     }
 
     #[test]
     fn decimals_follow_duckdb() {
         // INTEGER + DECIMAL(10,2) -> DECIMAL(13,2)
-        let (_, _, t) = arithmetic_result_type(ArithmeticOp::Plus, &Int32, &Decimal128(10, 2)).unwrap();
+        let (_, _, t) =
+            arithmetic_result_type(ArithmeticOp::Plus, &Int32, &Decimal128(10, 2)).unwrap();
         assert_eq!(t, Decimal128(13, 2));
         // DECIMAL(10,2) * DECIMAL(5,1) -> scale 3 (DuckDB says DECIMAL(15,3), Arrow's kernel 16 digits)
-        let (_, _, t) = arithmetic_result_type(ArithmeticOp::Multiply, &Decimal128(10, 2), &Decimal128(5, 1)).unwrap();
+        let (_, _, t) = arithmetic_result_type(
+            ArithmeticOp::Multiply,
+            &Decimal128(10, 2),
+            &Decimal128(5, 1),
+        )
+        .unwrap();
         assert_eq!(t, Decimal128(16, 3));
         // `/` is floating point division
-        assert_eq!(arithmetic_result_type(ArithmeticOp::Divide, &Int32, &Int32).unwrap().2, Float64);
+        assert_eq!(
+            arithmetic_result_type(ArithmeticOp::Divide, &Int32, &Int32)
+                .unwrap()
+                .2,
+            Float64
+        );
         assert_eq!(comparison_type(&Decimal128(15, 2), &Float64), Some(Float64));
     }
 
     #[test]
     fn dates_and_intervals() {
-        let (_, _, t) = arithmetic_result_type(ArithmeticOp::Minus, &Date32, &Interval(IntervalUnit::MonthDayNano)).unwrap();
+        let (_, _, t) = arithmetic_result_type(
+            ArithmeticOp::Minus,
+            &Date32,
+            &Interval(IntervalUnit::MonthDayNano),
+        )
+        .unwrap();
         assert_eq!(t, Timestamp(TimeUnit::Microsecond, None));
-        assert_eq!(arithmetic_result_type(ArithmeticOp::Plus, &Date32, &Int32).unwrap().2, Date32);
-        assert_eq!(arithmetic_result_type(ArithmeticOp::Minus, &Date32, &Date32).unwrap().2, Int64);
+        assert_eq!(
+            arithmetic_result_type(ArithmeticOp::Plus, &Date32, &Int32)
+                .unwrap()
+                .2,
+            Date32
+        );
+        assert_eq!(
+            arithmetic_result_type(ArithmeticOp::Minus, &Date32, &Date32)
+                .unwrap()
+                .2,
+            Int64
+        );
         assert!(arithmetic_result_type(ArithmeticOp::Plus, &Boolean, &Date32).is_err());
     }
 

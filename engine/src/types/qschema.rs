@@ -144,7 +144,10 @@ impl QSchema {
     /// The plain Arrow schema (names unqualified).
     pub fn to_arrow(&self) -> SchemaRef {
         Arc::new(Schema::new(
-            self.fields.iter().map(|f| f.field.clone()).collect::<Vec<_>>(),
+            self.fields
+                .iter()
+                .map(|f| f.field.clone())
+                .collect::<Vec<_>>(),
         ))
     }
 
@@ -161,9 +164,7 @@ impl QSchema {
             .fields
             .iter()
             .enumerate()
-            .filter(|(_, f)| {
-                f.name() == name && qualifier.is_none_or(|q| f.qualifier() == Some(q))
-            })
+            .filter(|(_, f)| f.name() == name && qualifier.is_none_or(|q| f.qualifier() == Some(q)))
             .map(|(i, _)| i)
             .collect();
         match matches.len() {
@@ -193,7 +194,10 @@ impl QSchema {
     }
 
     fn ambiguous(&self, name: &str, at: &[usize]) -> Error {
-        let names: Vec<String> = at.iter().map(|i| self.fields[*i].qualified_name()).collect();
+        let names: Vec<String> = at
+            .iter()
+            .map(|i| self.fields[*i].qualified_name())
+            .collect();
         Error::Schema(format!(
             "column reference `{name}` is ambiguous: it could be any of {}; qualify it with the table name",
             list_names(names.iter().map(String::as_str))
@@ -258,7 +262,11 @@ mod tests {
 
     #[test]
     fn suggests_a_name() {
-        let s = QSchema::from_arrow(&Schema::new(vec![Field::new("l_orderkey", DataType::Int64, false)]));
+        let s = QSchema::from_arrow(&Schema::new(vec![Field::new(
+            "l_orderkey",
+            DataType::Int64,
+            false,
+        )]));
         let err = s.index_of(None, "l_orderky").unwrap_err().to_string();
         assert_eq!(
             err,

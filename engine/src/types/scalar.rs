@@ -54,7 +54,8 @@ impl ScalarValue {
 
     /// A `Decimal128(p, s)` value from its unscaled integer.
     pub fn decimal128(unscaled: i128, precision: u8, scale: i8) -> Result<Self> {
-        let array = Decimal128Array::from(vec![unscaled]).with_precision_and_scale(precision, scale)?;
+        let array =
+            Decimal128Array::from(vec![unscaled]).with_precision_and_scale(precision, scale)?;
         Ok(Self {
             array: Arc::new(array),
         })
@@ -70,9 +71,9 @@ impl ScalarValue {
     /// An interval of months, days and nanoseconds.
     pub fn interval(months: i32, days: i32, nanos: i64) -> Self {
         Self {
-            array: Arc::new(IntervalMonthDayNanoArray::from(vec![IntervalMonthDayNano::new(
-                months, days, nanos,
-            )])),
+            array: Arc::new(IntervalMonthDayNanoArray::from(vec![
+                IntervalMonthDayNano::new(months, days, nanos),
+            ])),
         }
     }
 

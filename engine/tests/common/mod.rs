@@ -22,18 +22,68 @@ pub fn tpch_sf001() -> &'static HashMap<&'static str, DataFrame> {
             schema: arrow::datatypes::SchemaRef,
             it: impl Iterator<Item = Result<RecordBatch, arrow::error::ArrowError>>,
         ) -> DataFrame {
-            let batches = it.collect::<Result<Vec<_>, _>>().expect("tpchgen generates valid batches");
+            let batches = it
+                .collect::<Result<Vec<_>, _>>()
+                .expect("tpchgen generates valid batches");
             DataFrame::try_new(schema, batches).expect("generated batches match their schema")
         }
         let mut m = HashMap::new();
-        m.insert("lineitem", frame(LineItemArrow::schema_ref(), LineItemArrow::new(LineItemGenerator::new(sf, 1, 1))));
-        m.insert("orders", frame(OrderArrow::schema_ref(), OrderArrow::new(OrderGenerator::new(sf, 1, 1))));
-        m.insert("customer", frame(CustomerArrow::schema_ref(), CustomerArrow::new(CustomerGenerator::new(sf, 1, 1))));
-        m.insert("supplier", frame(SupplierArrow::schema_ref(), SupplierArrow::new(SupplierGenerator::new(sf, 1, 1))));
-        m.insert("nation", frame(NationArrow::schema_ref(), NationArrow::new(NationGenerator::new(sf, 1, 1))));
-        m.insert("region", frame(RegionArrow::schema_ref(), RegionArrow::new(RegionGenerator::new(sf, 1, 1))));
-        m.insert("part", frame(PartArrow::schema_ref(), PartArrow::new(PartGenerator::new(sf, 1, 1))));
-        m.insert("partsupp", frame(PartSuppArrow::schema_ref(), PartSuppArrow::new(PartSuppGenerator::new(sf, 1, 1))));
+        m.insert(
+            "lineitem",
+            frame(
+                LineItemArrow::schema_ref(),
+                LineItemArrow::new(LineItemGenerator::new(sf, 1, 1)),
+            ),
+        );
+        m.insert(
+            "orders",
+            frame(
+                OrderArrow::schema_ref(),
+                OrderArrow::new(OrderGenerator::new(sf, 1, 1)),
+            ),
+        );
+        m.insert(
+            "customer",
+            frame(
+                CustomerArrow::schema_ref(),
+                CustomerArrow::new(CustomerGenerator::new(sf, 1, 1)),
+            ),
+        );
+        m.insert(
+            "supplier",
+            frame(
+                SupplierArrow::schema_ref(),
+                SupplierArrow::new(SupplierGenerator::new(sf, 1, 1)),
+            ),
+        );
+        m.insert(
+            "nation",
+            frame(
+                NationArrow::schema_ref(),
+                NationArrow::new(NationGenerator::new(sf, 1, 1)),
+            ),
+        );
+        m.insert(
+            "region",
+            frame(
+                RegionArrow::schema_ref(),
+                RegionArrow::new(RegionGenerator::new(sf, 1, 1)),
+            ),
+        );
+        m.insert(
+            "part",
+            frame(
+                PartArrow::schema_ref(),
+                PartArrow::new(PartGenerator::new(sf, 1, 1)),
+            ),
+        );
+        m.insert(
+            "partsupp",
+            frame(
+                PartSuppArrow::schema_ref(),
+                PartSuppArrow::new(PartSuppGenerator::new(sf, 1, 1)),
+            ),
+        );
         m
     })
 }
@@ -48,7 +98,11 @@ pub fn rows_of(df: &DataFrame) -> Vec<Vec<String>> {
     let opts = FormatOptions::default().with_null("NULL");
     let mut out = vec![];
     for b in df.batches() {
-        let fmts: Vec<ArrayFormatter> = b.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &opts).unwrap()).collect();
+        let fmts: Vec<ArrayFormatter> = b
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &opts).unwrap())
+            .collect();
         for r in 0..b.num_rows() {
             out.push(fmts.iter().map(|f| f.value(r).to_string()).collect());
         }
@@ -65,7 +119,8 @@ fn cell_matches(got: &str, want: &str) -> bool {
             // Decimal answers are exact at their printed scale; floats within 1e-9 relative.
             let scale = want.trim().split('.').nth(1).map_or(0, |d| d.len());
             let rounded = (g * 10f64.powi(scale as i32)).round() / 10f64.powi(scale as i32);
-            (rounded - w).abs() <= 1e-9 * w.abs().max(1.0) || (g - w).abs() <= 1e-9 * w.abs().max(1.0)
+            (rounded - w).abs() <= 1e-9 * w.abs().max(1.0)
+                || (g - w).abs() <= 1e-9 * w.abs().max(1.0)
         }
         _ => false,
     }
@@ -80,11 +135,15 @@ pub fn assert_matches_answer(q: u32, df: &DataFrame) {
 /// [`assert_matches_answer`], not comparing the values of the `skip` columns.
 pub fn assert_matches_answer_except(q: u32, df: &DataFrame, skip: &[&str]) {
     let path = shared_tpch().join(format!("answers/sf0.01/q{q:02}.csv"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('|').collect();
     assert_eq!(df.columns(), header, "q{q}: column names");
-    let want: Vec<Vec<&str>> = lines.filter(|l| !l.is_empty()).map(|l| l.split('|').collect()).collect();
+    let want: Vec<Vec<&str>> = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split('|').collect())
+        .collect();
     let got = rows_of(df);
     assert_eq!(got.len(), want.len(), "q{q}: row count\n{df}");
     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
@@ -92,7 +151,11 @@ pub fn assert_matches_answer_except(q: u32, df: &DataFrame, skip: &[&str]) {
             if skip.contains(&header[c]) {
                 continue;
             }
-            assert!(cell_matches(gc, wc), "q{q} row {i} column `{}`: got {gc}, want {wc}\n{df}", header[c]);
+            assert!(
+                cell_matches(gc, wc),
+                "q{q} row {i} column `{}`: got {gc}, want {wc}\n{df}",
+                header[c]
+            );
         }
     }
 }

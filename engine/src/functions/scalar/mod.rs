@@ -26,7 +26,9 @@ pub struct ScalarFunctionDef {
 
 impl std::fmt::Debug for ScalarFunctionDef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScalarFunctionDef").field("name", &self.name).finish()
+        f.debug_struct("ScalarFunctionDef")
+            .field("name", &self.name)
+            .finish()
     }
 }
 

@@ -147,10 +147,14 @@ impl GroupKeys {
                 map
             }
             // Each table has its own randomly seeded hasher, so hash again.
-            (GroupKeys::Rows(a), GroupKeys::Rows(b)) => {
-                (0..b.hashes.len()).map(|g| a.intern(&b.data[b.offsets[g]..b.offsets[g + 1]])).collect()
+            (GroupKeys::Rows(a), GroupKeys::Rows(b)) => (0..b.hashes.len())
+                .map(|g| a.intern(&b.data[b.offsets[g]..b.offsets[g + 1]]))
+                .collect(),
+            _ => {
+                return Err(crate::internal_err!(
+                    "merging group keys of different kinds"
+                ))
             }
-            _ => return Err(crate::internal_err!("merging group keys of different kinds")),
         })
     }
 
@@ -166,11 +170,18 @@ impl GroupKeys {
                 }
                 let a: ArrayRef = Arc::new(Int64Array::from(values));
                 let out = match &k.data_type {
-                    DataType::Date32 => cast_array(&cast_array(&a, &DataType::Int32, false)?, &DataType::Date32, false)?,
+                    DataType::Date32 => cast_array(
+                        &cast_array(&a, &DataType::Int32, false)?,
+                        &DataType::Date32,
+                        false,
+                    )?,
                     // The i64 values are already in the timestamp's unit: relabel the type.
-                    DataType::Timestamp(u, tz) => {
-                        make_array(a.to_data().into_builder().data_type(DataType::Timestamp(*u, tz.clone())).build()?)
-                    }
+                    DataType::Timestamp(u, tz) => make_array(
+                        a.to_data()
+                            .into_builder()
+                            .data_type(DataType::Timestamp(*u, tz.clone()))
+                            .build()?,
+                    ),
                     other => cast_array(&a, other, false)?,
                 };
                 Ok(vec![cast_array(&out, &types[0], false)?])
@@ -181,7 +192,10 @@ impl GroupKeys {
                     .map(|g| parser.parse(&k.data[k.offsets[g]..k.offsets[g + 1]]))
                     .collect();
                 let cols = k.converter.convert_rows(rows)?;
-                cols.iter().zip(types).map(|(c, t)| cast_array(c, t, false)).collect()
+                cols.iter()
+                    .zip(types)
+                    .map(|(c, t)| cast_array(c, t, false))
+                    .collect()
             }
         }
     }
@@ -218,10 +232,9 @@ impl RowKeys {
     #[inline]
     fn intern_hashed(&mut self, row: &[u8], hash: u64) -> u32 {
         let (data, offsets, hashes) = (&self.data, &self.offsets, &self.hashes);
-        if let Some(&g) = self
-            .table
-            .find(hash, |&g| hashes[g as usize] == hash && &data[offsets[g as usize]..offsets[g as usize + 1]] == row)
-        {
+        if let Some(&g) = self.table.find(hash, |&g| {
+            hashes[g as usize] == hash && &data[offsets[g as usize]..offsets[g as usize + 1]] == row
+        }) {
             return g;
         }
         let g = self.hashes.len() as u32;
@@ -250,7 +263,13 @@ mod tests {
         b.intern(&[k], 3, &mut ids).unwrap();
         assert_eq!(a.merge(&b).unwrap(), vec![2, 3, 1]);
         let out = a.finish(&[DataType::Int32]).unwrap();
-        assert_eq!(out[0].as_primitive::<Int32Type>().iter().collect::<Vec<_>>(), vec![Some(5), None, Some(7), Some(9)]);
+        assert_eq!(
+            out[0]
+                .as_primitive::<Int32Type>()
+                .iter()
+                .collect::<Vec<_>>(),
+            vec![Some(5), None, Some(7), Some(9)]
+        );
     }
 
     #[test]
@@ -267,6 +286,9 @@ mod tests {
         b.intern(&[s, n], 2, &mut ids).unwrap();
         assert_eq!(a.merge(&b).unwrap(), vec![2, 0]);
         let out = a.finish(&[DataType::Utf8, DataType::Int64]).unwrap();
-        assert_eq!(out[0].as_string::<i32>().iter().collect::<Vec<_>>(), vec![Some("a"), Some("b"), Some("c")]);
+        assert_eq!(
+            out[0].as_string::<i32>().iter().collect::<Vec<_>>(),
+            vec![Some("a"), Some("b"), Some("c")]
+        );
     }
 }

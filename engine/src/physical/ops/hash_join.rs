@@ -56,11 +56,28 @@ impl HashJoinExec {
         schema: SchemaRef,
         joined_schema: SchemaRef,
     ) -> Self {
-        Self { left, right, left_keys, right_keys, filter, join_type, null_equals_null, display, schema, joined_schema }
+        Self {
+            left,
+            right,
+            left_keys,
+            right_keys,
+            filter,
+            join_type,
+            null_equals_null,
+            display,
+            schema,
+            joined_schema,
+        }
     }
 }
 
-fn joined_batch(schema: &SchemaRef, left: &RecordBatch, li: &dyn Array, right: &RecordBatch, ri: &dyn Array) -> Result<RecordBatch> {
+fn joined_batch(
+    schema: &SchemaRef,
+    left: &RecordBatch,
+    li: &dyn Array,
+    right: &RecordBatch,
+    ri: &dyn Array,
+) -> Result<RecordBatch> {
     let mut cols = Vec::with_capacity(schema.fields().len());
     for c in left.columns() {
         cols.push(take(c.as_ref(), li, None)?);
@@ -92,7 +109,11 @@ impl Prober {
         let (mut p, mut b) = (Vec::new(), Vec::new());
         match &self.build.table {
             Some(t) => {
-                let keys = self.left_keys.iter().map(|k| k.evaluate_to_array(batch)).collect::<Result<Vec<_>>>()?;
+                let keys = self
+                    .left_keys
+                    .iter()
+                    .map(|k| k.evaluate_to_array(batch))
+                    .collect::<Result<Vec<_>>>()?;
                 t.probe(&keys, n, &mut p, &mut b)?;
             }
             None => {
@@ -113,7 +134,7 @@ impl Prober {
             Some(f) => {
                 let joined = joined_batch(&self.joined_schema, batch, &p, &self.build.batch, &b)?;
                 let mask = f.evaluate_to_array(&joined)?;
-                let mask = arrow::compute::prep_null_mask_filter(mask.as_boolean());
+                let mask = crate::physical::expr::predicate_mask(&mask)?;
                 let p = arrow::compute::filter(&p, &mask)?;
                 let b = arrow::compute::filter(&b, &mask)?;
                 Ok((p.as_primitive().clone(), b.as_primitive().clone()))
@@ -150,7 +171,8 @@ impl Prober {
                 for i in p.values() {
                     hit[*i as usize] = true;
                 }
-                let (mut pi, mut bi): (Vec<u32>, Vec<Option<u32>>) = (Vec::with_capacity(p.len()), Vec::with_capacity(p.len()));
+                let (mut pi, mut bi): (Vec<u32>, Vec<Option<u32>>) =
+                    (Vec::with_capacity(p.len()), Vec::with_capacity(p.len()));
                 // Keep probe order: each probe row's matches, or one NULL-extended row.
                 let mut k = 0;
                 let pv = p.values();
@@ -167,7 +189,13 @@ impl Prober {
                         bi.push(None);
                     }
                 }
-                joined_batch(&self.schema, batch, &UInt32Array::from(pi), &self.build.batch, &UInt32Array::from(bi))?
+                joined_batch(
+                    &self.schema,
+                    batch,
+                    &UInt32Array::from(pi),
+                    &self.build.batch,
+                    &UInt32Array::from(bi),
+                )?
             }
             JoinType::LeftSemi | JoinType::LeftAnti => {
                 let mut hit = vec![false; n];
@@ -175,11 +203,16 @@ impl Prober {
                     hit[*i as usize] = true;
                 }
                 let keep = self.join_type == JoinType::LeftSemi;
-                let mask = BooleanArray::from(hit.into_iter().map(|h| h == keep).collect::<Vec<_>>());
+                let mask =
+                    BooleanArray::from(hit.into_iter().map(|h| h == keep).collect::<Vec<_>>());
                 arrow::compute::filter_record_batch(batch, &mask)?
             }
         };
-        Ok(if out.num_rows() > 0 { vec![out] } else { vec![] })
+        Ok(if out.num_rows() > 0 {
+            vec![out]
+        } else {
+            vec![]
+        })
     }
 
     /// Build rows no probe matched, NULL-extended on the left (right and full joins).
@@ -195,8 +228,11 @@ impl Prober {
         if idx.is_empty() {
             return Ok(None);
         }
-        let mut cols: Vec<ArrayRef> =
-            left_schema.fields().iter().map(|f| new_null_array(f.data_type(), idx.len())).collect();
+        let mut cols: Vec<ArrayRef> = left_schema
+            .fields()
+            .iter()
+            .map(|f| new_null_array(f.data_type(), idx.len()))
+            .collect();
         let ri = UInt32Array::from(idx);
         for c in self.build.batch.columns() {
             cols.push(take(c.as_ref(), &ri, None)?);
@@ -233,17 +269,36 @@ impl ExecutionPlan for HashJoinExec {
         let table = if self.right_keys.is_empty() {
             None
         } else {
-            let keys = self.right_keys.iter().map(|k| k.evaluate_to_array(&batch)).collect::<Result<Vec<_>>>()?;
-            Some(JoinTable::try_new(&keys, batch.num_rows(), self.null_equals_null)?)
+            let keys = self
+                .right_keys
+                .iter()
+                .map(|k| k.evaluate_to_array(&batch))
+                .collect::<Result<Vec<_>>>()?;
+            Some(JoinTable::try_new(
+                &keys,
+                batch.num_rows(),
+                self.null_equals_null,
+            )?)
         };
         let matched = if matches!(self.join_type, JoinType::Right | JoinType::Full) {
-            (0..batch.num_rows()).map(|_| AtomicBool::new(false)).collect()
+            (0..batch.num_rows())
+                .map(|_| AtomicBool::new(false))
+                .collect()
         } else {
             vec![]
         };
-        let build = Arc::new(Build { batch, table, matched });
+        let build = Arc::new(Build {
+            batch,
+            table,
+            matched,
+        });
         // An empty build side: inner and semi joins produce nothing, so skip the probe side.
-        if build.batch.num_rows() == 0 && matches!(self.join_type, JoinType::Inner | JoinType::Cross | JoinType::LeftSemi | JoinType::Right) {
+        if build.batch.num_rows() == 0
+            && matches!(
+                self.join_type,
+                JoinType::Inner | JoinType::Cross | JoinType::LeftSemi | JoinType::Right
+            )
+        {
             return Ok(Tasks { tasks: vec![] });
         }
         let prober = Arc::new(Prober {
@@ -271,5 +326,421 @@ impl ExecutionPlan for HashJoinExec {
             return Ok(Tasks::ready(out));
         }
         Ok(tasks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{lit, Column, Expr};
+    use crate::logical::{LogicalPlan, LogicalPlanBuilder};
+    use crate::physical::ops::values::tests::*;
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    fn q(relation: &str, name: &str) -> Expr {
+        Expr::Column(Column::qualified(relation, name))
+    }
+
+    /// DuckDB: `l(k, a) = VALUES (1,10),(2,20),(2,30),(NULL,40),(4,50),(5,60)`, three morsels.
+    fn left() -> LogicalPlanBuilder {
+        let b = batch(vec![
+            (
+                "k",
+                ints(vec![Some(1), Some(2), Some(2), None, Some(4), Some(5)]),
+            ),
+            (
+                "a",
+                ints(vec![
+                    Some(10),
+                    Some(20),
+                    Some(30),
+                    Some(40),
+                    Some(50),
+                    Some(60),
+                ]),
+            ),
+        ]);
+        scan_named("l", Some("l"), b.schema(), chunks(&b, 2))
+    }
+
+    /// DuckDB: `r(k, v) = VALUES (2,'x'),(2,'y'),(3,'z'),(NULL,'n'),(4,'w'),(0,'o')`.
+    fn right_batches() -> RecordBatch {
+        batch(vec![
+            (
+                "k",
+                ints(vec![Some(2), Some(2), Some(3), None, Some(4), Some(0)]),
+            ),
+            (
+                "v",
+                strs(vec![
+                    Some("x"),
+                    Some("y"),
+                    Some("z"),
+                    Some("n"),
+                    Some("w"),
+                    Some("o"),
+                ]),
+            ),
+        ])
+    }
+
+    fn right() -> Arc<LogicalPlan> {
+        let b = right_batches();
+        scan_named("r", Some("r"), b.schema(), chunks(&b, 2)).build()
+    }
+
+    fn empty_right() -> Arc<LogicalPlan> {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("k", DataType::Int64, true),
+            Field::new("v", DataType::Utf8, true),
+        ]));
+        scan_named("r", Some("r"), schema, vec![]).build()
+    }
+
+    fn join(join_type: JoinType, filter: Option<Expr>) -> Arc<LogicalPlan> {
+        left()
+            .join(right(), join_type, vec![(q("l", "k"), q("r", "k"))], filter)
+            .unwrap()
+            .build()
+    }
+
+    fn got(plan: &LogicalPlan) -> Vec<String> {
+        sorted(run_rows(plan))
+    }
+
+    fn want(rows: &[&str]) -> Vec<String> {
+        sorted(rows.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn inner_join_with_duplicate_keys_and_nulls_never_matching() {
+        let plan = join(JoinType::Inner, None);
+        assert_eq!(
+            got(&plan),
+            want(&["2|20|2|x", "2|20|2|y", "2|30|2|x", "2|30|2|y", "4|50|4|w"])
+        );
+        assert_eq!(
+            physical_text(&plan),
+            "HashJoinExec: Inner on=[l.k = r.k]\n  ScanExec: morsels (3 batches)\n  ScanExec: morsels (3 batches)\n"
+        );
+    }
+
+    #[test]
+    fn left_join_null_extends_unmatched_left_rows() {
+        let plan = join(JoinType::Left, None);
+        let expected = [
+            "1|10|NULL|NULL",
+            "2|20|2|x",
+            "2|20|2|y",
+            "2|30|2|x",
+            "2|30|2|y",
+            "4|50|4|w",
+            "5|60|NULL|NULL",
+            "NULL|40|NULL|NULL",
+        ];
+        assert_eq!(got(&plan), want(&expected));
+    }
+
+    #[test]
+    fn left_join_keeps_probe_order() {
+        let plan = join(JoinType::Left, None);
+        let out = run_rows(&plan);
+        let a: Vec<&str> = out.iter().map(|r| r.split('|').nth(1).unwrap()).collect();
+        assert_eq!(a, vec!["10", "20", "20", "30", "30", "40", "50", "60"]);
+    }
+
+    #[test]
+    fn right_join_adds_unmatched_build_rows() {
+        let plan = join(JoinType::Right, None);
+        let expected = [
+            "2|20|2|x",
+            "2|20|2|y",
+            "2|30|2|x",
+            "2|30|2|y",
+            "4|50|4|w",
+            "NULL|NULL|0|o",
+            "NULL|NULL|3|z",
+            "NULL|NULL|NULL|n",
+        ];
+        assert_eq!(got(&plan), want(&expected));
+    }
+
+    #[test]
+    fn full_join_has_both_unmatched_sides() {
+        let plan = join(JoinType::Full, None);
+        let expected = [
+            "1|10|NULL|NULL",
+            "2|20|2|x",
+            "2|20|2|y",
+            "2|30|2|x",
+            "2|30|2|y",
+            "4|50|4|w",
+            "5|60|NULL|NULL",
+            "NULL|40|NULL|NULL",
+            "NULL|NULL|0|o",
+            "NULL|NULL|3|z",
+            "NULL|NULL|NULL|n",
+        ];
+        assert_eq!(got(&plan), want(&expected));
+    }
+
+    #[test]
+    fn semi_and_anti_joins() {
+        assert_eq!(
+            got(&join(JoinType::LeftSemi, None)),
+            want(&["2|20", "2|30", "4|50"])
+        );
+        // A NULL key has no match, so the anti join keeps it (DuckDB ANTI JOIN, Polars anti).
+        assert_eq!(
+            got(&join(JoinType::LeftAnti, None)),
+            want(&["1|10", "5|60", "NULL|40"])
+        );
+    }
+
+    #[test]
+    fn cross_join_pairs_everything_even_in_small_batches() {
+        let plan = left().cross_join(right()).unwrap().build();
+        assert!(physical_text(&plan).starts_with("NestedLoopJoinExec: Cross\n"));
+        // batch_size 4 < 6 build rows: the probe is cut into one-row steps.
+        let out = run_unoptimized(&session(2, 4), &plan).unwrap();
+        let rows = rows(&out);
+        assert_eq!(rows.len(), 36);
+        assert_eq!(rows.iter().filter(|r| r.starts_with("NULL|40|")).count(), 6);
+    }
+
+    #[test]
+    fn residual_filter_on_inner_and_left_joins() {
+        let not_x = Some(q("r", "v").not_eq(lit("x")));
+        assert_eq!(
+            got(&join(JoinType::Inner, not_x.clone())),
+            want(&["2|20|2|y", "2|30|2|y", "4|50|4|w"])
+        );
+        let expected = [
+            "1|10|NULL|NULL",
+            "2|20|2|y",
+            "2|30|2|y",
+            "4|50|4|w",
+            "5|60|NULL|NULL",
+            "NULL|40|NULL|NULL",
+        ];
+        assert_eq!(got(&join(JoinType::Left, not_x)), want(&expected));
+    }
+
+    #[test]
+    fn residual_filter_on_right_and_full_joins() {
+        let a_gt_20 = Some(q("l", "a").gt(lit(20i64)));
+        let right = [
+            "2|30|2|x",
+            "2|30|2|y",
+            "4|50|4|w",
+            "NULL|NULL|0|o",
+            "NULL|NULL|3|z",
+            "NULL|NULL|NULL|n",
+        ];
+        assert_eq!(got(&join(JoinType::Right, a_gt_20.clone())), want(&right));
+        let full = [
+            "1|10|NULL|NULL",
+            "2|20|NULL|NULL",
+            "2|30|2|x",
+            "2|30|2|y",
+            "4|50|4|w",
+            "5|60|NULL|NULL",
+            "NULL|40|NULL|NULL",
+            "NULL|NULL|0|o",
+            "NULL|NULL|3|z",
+            "NULL|NULL|NULL|n",
+        ];
+        assert_eq!(got(&join(JoinType::Full, a_gt_20)), want(&full));
+    }
+
+    #[test]
+    fn residual_filter_on_semi_and_anti_joins() {
+        let is_y = Some(q("r", "v").eq(lit("y")));
+        assert_eq!(
+            got(&join(JoinType::LeftSemi, is_y.clone())),
+            want(&["2|20", "2|30"])
+        );
+        assert_eq!(
+            got(&join(JoinType::LeftAnti, is_y)),
+            want(&["1|10", "4|50", "5|60", "NULL|40"])
+        );
+    }
+
+    #[test]
+    fn non_equi_join_without_keys() {
+        // DuckDB: l JOIN r ON l.a < r.k * 10 + 5 (and the LEFT JOIN variant).
+        let cond = q("l", "a").lt(q("r", "k") * lit(10i64) + lit(5i64));
+        let inner = left()
+            .join(right(), JoinType::Inner, vec![], Some(cond.clone()))
+            .unwrap()
+            .build();
+        let expected = [
+            "1|10|2|x",
+            "1|10|2|y",
+            "1|10|3|z",
+            "1|10|4|w",
+            "2|20|2|x",
+            "2|20|2|y",
+            "2|20|3|z",
+            "2|20|4|w",
+            "2|30|3|z",
+            "2|30|4|w",
+            "NULL|40|4|w",
+        ];
+        assert_eq!(got(&inner), want(&expected));
+        let left_join = left()
+            .join(right(), JoinType::Left, vec![], Some(cond))
+            .unwrap()
+            .build();
+        let mut expected = expected.to_vec();
+        expected.extend(["4|50|NULL|NULL", "5|60|NULL|NULL"]);
+        assert_eq!(got(&left_join), want(&expected));
+    }
+
+    #[test]
+    fn empty_build_side() {
+        let on = || vec![(q("l", "k"), q("r", "k"))];
+        let run = |t: JoinType| got(&left().join(empty_right(), t, on(), None).unwrap().build());
+        assert_eq!(run(JoinType::Inner), Vec::<String>::new());
+        assert_eq!(run(JoinType::LeftSemi), Vec::<String>::new());
+        assert_eq!(run(JoinType::Right), Vec::<String>::new());
+        let all_left = [
+            "1|10|NULL|NULL",
+            "2|20|NULL|NULL",
+            "2|30|NULL|NULL",
+            "NULL|40|NULL|NULL",
+            "4|50|NULL|NULL",
+            "5|60|NULL|NULL",
+        ];
+        assert_eq!(run(JoinType::Left), want(&all_left));
+        assert_eq!(run(JoinType::Full), want(&all_left));
+        assert_eq!(
+            run(JoinType::LeftAnti),
+            want(&["1|10", "2|20", "2|30", "NULL|40", "4|50", "5|60"])
+        );
+        let cross = left().cross_join(empty_right()).unwrap().build();
+        assert_eq!(got(&cross), Vec::<String>::new());
+    }
+
+    #[test]
+    fn string_and_multi_column_keys() {
+        // Join on (v) and on (k, v) against a copy of r: the row-format key path.
+        let r2 = || {
+            let b = right_batches();
+            scan_named("r2", Some("r2"), b.schema(), chunks(&b, 4)).build()
+        };
+        let rb = right_batches();
+        let r1 = || scan_named("r", Some("r"), rb.schema(), chunks(&rb, 3));
+        let by_string = r1()
+            .join(
+                r2(),
+                JoinType::Inner,
+                vec![(q("r", "v"), q("r2", "v"))],
+                None,
+            )
+            .unwrap()
+            .build();
+        assert_eq!(got(&by_string).len(), 6);
+        let by_both = r1()
+            .join(
+                r2(),
+                JoinType::Inner,
+                vec![(q("r", "k"), q("r2", "k")), (q("r", "v"), q("r2", "v"))],
+                None,
+            )
+            .unwrap()
+            .build();
+        // The row with a NULL k does not match itself.
+        assert_eq!(
+            got(&by_both),
+            want(&["0|o|0|o", "2|x|2|x", "2|y|2|y", "3|z|3|z", "4|w|4|w"])
+        );
+    }
+
+    #[test]
+    fn null_equals_null_matches_null_keys() {
+        // DuckDB: l JOIN r ON l.k IS NOT DISTINCT FROM r.k
+        let plan = left()
+            .join_detailed(
+                right(),
+                JoinType::Inner,
+                vec![(q("l", "k"), q("r", "k"))],
+                None,
+                true,
+            )
+            .unwrap()
+            .build();
+        assert_eq!(
+            got(&plan),
+            want(&[
+                "2|20|2|x",
+                "2|20|2|y",
+                "2|30|2|x",
+                "2|30|2|y",
+                "4|50|4|w",
+                "NULL|40|NULL|n"
+            ])
+        );
+    }
+
+    #[test]
+    fn null_equals_null_probe_null_does_not_match_a_zero_key() {
+        // The build side has no NULL key (so the integer index is used) but a key 0; a NULL
+        // probe key must match nothing. DuckDB:
+        // SELECT * FROM (VALUES (NULL), (1)) l(k) JOIN (VALUES (0), (1)) r(k)
+        //   ON l.k IS NOT DISTINCT FROM r.k  -> 1|1
+        let lb = batch(vec![("k", ints(vec![None, Some(1)]))]);
+        let rb = batch(vec![("k", ints(vec![Some(0), Some(1)]))]);
+        let plan = scan_named("l", Some("l"), lb.schema(), vec![lb])
+            .join_detailed(
+                scan_named("r", Some("r"), rb.schema(), vec![rb]).build(),
+                JoinType::Inner,
+                vec![(q("l", "k"), q("r", "k"))],
+                None,
+                true,
+            )
+            .unwrap()
+            .build();
+        assert_eq!(got(&plan), want(&["1|1"]));
+    }
+
+    #[test]
+    fn join_runs_twice() {
+        let plan = create_physical_plan_for(&join(JoinType::Full, None));
+        let s = session(2, 1024);
+        let first = sorted(rows(
+            &crate::physical::collect(&plan, &s.exec_context()).unwrap(),
+        ));
+        let second = sorted(rows(
+            &crate::physical::collect(&plan, &s.exec_context()).unwrap(),
+        ));
+        assert_eq!(first, second);
+        assert_eq!(first.len(), 11);
+    }
+
+    fn create_physical_plan_for(plan: &LogicalPlan) -> Arc<dyn ExecutionPlan> {
+        crate::physical::create_physical_plan(plan).unwrap()
+    }
+
+    #[test]
+    fn null_typed_residual_filter_matches_nothing() {
+        // A bare NULL condition (a NULL literal of type Null, as `ON l.k = r.k AND NULL` or a
+        // frame's `.filter(lit_null(&DataType::Null))` pushed into a join) is never true.
+        // DuckDB: l JOIN r ON l.k = r.k AND NULL -> no rows; LEFT JOIN -> every l row, NULLs.
+        let null = || {
+            Some(Expr::Literal(crate::types::ScalarValue::null(
+                &DataType::Null,
+            )))
+        };
+        assert_eq!(got(&join(JoinType::Inner, null())), Vec::<String>::new());
+        let all_left = [
+            "1|10|NULL|NULL",
+            "2|20|NULL|NULL",
+            "2|30|NULL|NULL",
+            "NULL|40|NULL|NULL",
+            "4|50|NULL|NULL",
+            "5|60|NULL|NULL",
+        ];
+        assert_eq!(got(&join(JoinType::Left, null())), want(&all_left));
     }
 }

@@ -37,7 +37,14 @@ pub struct JoinTable {
 fn int_like(t: &DataType) -> bool {
     matches!(
         t,
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::Date32
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::Date32
     )
 }
 
@@ -48,8 +55,8 @@ fn null_mask(keys: &[ArrayRef], n: usize) -> Option<Vec<bool>> {
     let mut m = vec![false; n];
     for k in keys {
         if let Some(nulls) = k.logical_nulls() {
-            for i in 0..n {
-                m[i] |= nulls.is_null(i);
+            for (i, slot) in m.iter_mut().enumerate() {
+                *slot |= nulls.is_null(i);
             }
         }
     }
@@ -60,8 +67,15 @@ impl JoinTable {
     /// Indexes `keys` (the build side's key columns, all of `n` rows).
     pub fn try_new(keys: &[ArrayRef], n: usize, null_equals_null: bool) -> Result<Self> {
         let mut next = vec![END; n];
-        let skip = if null_equals_null { None } else { null_mask(keys, n) };
-        let index = if keys.len() == 1 && int_like(keys[0].data_type()) && (keys[0].null_count() == 0 || !null_equals_null) {
+        let skip = if null_equals_null {
+            None
+        } else {
+            null_mask(keys, n)
+        };
+        let index = if keys.len() == 1
+            && int_like(keys[0].data_type())
+            && (keys[0].null_count() == 0 || !null_equals_null)
+        {
             let a = cast_array(&keys[0], &DataType::Int64, false)?;
             let a = a.as_primitive::<Int64Type>();
             let mut map: HashMap<i64, u32> = HashMap::with_capacity(n);
@@ -76,7 +90,10 @@ impl JoinTable {
             }
             Index::Int(map)
         } else {
-            let fields = keys.iter().map(|k| SortField::new(k.data_type().clone())).collect();
+            let fields = keys
+                .iter()
+                .map(|k| SortField::new(k.data_type().clone()))
+                .collect();
             let converter = RowConverter::new(fields)?;
             let rows = converter.convert_columns(keys)?;
             let hasher = DefaultHashBuilder::default();
@@ -97,16 +114,37 @@ impl JoinTable {
                     }
                 }
             }
-            Index::Rows { converter, rows, table, hasher }
+            Index::Rows {
+                converter,
+                rows,
+                table,
+                hasher,
+            }
         };
-        Ok(Self { index, next, null_equals_null })
+        Ok(Self {
+            index,
+            next,
+            null_equals_null,
+        })
     }
 
     /// Finds every (probe row, build row) pair with equal keys, in probe order.
-    pub fn probe(&self, keys: &[ArrayRef], n: usize, probe_idx: &mut Vec<u32>, build_idx: &mut Vec<u32>) -> Result<()> {
+    pub fn probe(
+        &self,
+        keys: &[ArrayRef],
+        n: usize,
+        probe_idx: &mut Vec<u32>,
+        build_idx: &mut Vec<u32>,
+    ) -> Result<()> {
         probe_idx.clear();
         build_idx.clear();
-        let skip = if self.null_equals_null { None } else { null_mask(keys, n) };
+        // The integer index holds no NULL keys, so a NULL probe key never matches there,
+        // even when NULLs compare equal (a NULL slot's stored value must not be read).
+        let skip = if self.null_equals_null && !matches!(self.index, Index::Int(_)) {
+            None
+        } else {
+            null_mask(keys, n)
+        };
         let mut emit = |p: usize, mut head: u32| {
             while head != END {
                 probe_idx.push(p as u32);
@@ -127,7 +165,12 @@ impl JoinTable {
                     }
                 }
             }
-            Index::Rows { converter, rows, table, hasher } => {
+            Index::Rows {
+                converter,
+                rows,
+                table,
+                hasher,
+            } => {
                 let probe_rows = converter.convert_columns(keys)?;
                 for p in 0..n {
                     if skip.as_ref().is_some_and(|s| s[p]) {
@@ -135,7 +178,9 @@ impl JoinTable {
                     }
                     let row = probe_rows.row(p);
                     let h = hasher.hash_one(row.as_ref());
-                    if let Some(&(_, head)) = table.find(h, |&(eh, j)| eh == h && rows.row(j as usize) == row) {
+                    if let Some(&(_, head)) =
+                        table.find(h, |&(eh, j)| eh == h && rows.row(j as usize) == row)
+                    {
                         emit(p, head);
                     }
                 }

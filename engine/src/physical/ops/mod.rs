@@ -13,7 +13,6 @@ mod union;
 mod values;
 mod window;
 
-
 pub use filter::FilterExec;
 pub use group_keys::GroupKeys;
 pub use hash_aggregate::{AggregateSpec, HashAggregateExec};
@@ -25,4 +24,3 @@ pub use sort::{sort_batches, SortExec, SortKey};
 pub use union::UnionExec;
 pub use values::ValuesExec;
 pub use window::{create_window_exec, WindowExec};
-

@@ -22,8 +22,18 @@ pub struct ScanExec {
 
 impl ScanExec {
     /// A scan of `source` as `request` says; `schema` is the projected output schema.
-    pub fn new(name: String, source: TableSourceRef, request: ScanRequest, schema: SchemaRef) -> Self {
-        Self { name, source, request, schema }
+    pub fn new(
+        name: String,
+        source: TableSourceRef,
+        request: ScanRequest,
+        schema: SchemaRef,
+    ) -> Self {
+        Self {
+            name,
+            source,
+            request,
+            schema,
+        }
     }
 }
 
@@ -78,7 +88,8 @@ impl ExecutionPlan for ScanExec {
                                 arrow::record_batch::RecordBatch::try_new_with_options(
                                     schema.clone(),
                                     b.columns().to_vec(),
-                                    &arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(b.num_rows())),
+                                    &arrow::record_batch::RecordBatchOptions::new()
+                                        .with_row_count(Some(b.num_rows())),
                                 )
                                 .map_err(Into::into)
                             }
