@@ -3,7 +3,7 @@
 //! `cargo run --release -p quiver-benches --bin tpch_frame -- --sf 1 --threads 2 --reps 5`
 //!
 //! Generates `lineitem.parquet` under `benches/data/tpch-sf<sf>/` first if it is missing.
-//! `--queries q1,q6` picks queries. Prints one JSON object per query: min and median wall time in seconds.
+//! `--queries q1,q6` picks queries, `--explain` prints their plans. Prints one JSON object per query: min and median wall time in seconds.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -64,6 +64,12 @@ fn main() -> Result<()> {
         .into_iter()
         .filter(|(n, _)| only.split(',').any(|o| o == *n))
     {
+        if args.iter().any(|a| a == "--explain") {
+            eprintln!(
+                "{}",
+                q(LazyFrame::scan_parquet(&path).with_session(&session)).explain()?
+            );
+        }
         let mut times = vec![];
         let mut rows = 0;
         for _ in 0..reps {

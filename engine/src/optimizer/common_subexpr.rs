@@ -98,9 +98,22 @@ fn rewrite(a: &Aggregate) -> Result<Option<Aggregate>> {
         .map(|i| column_at(&input_schema, i))
         .collect();
     exprs.extend(common);
-    let input = LogicalPlanBuilder::from(a.input.clone())
-        .project(exprs)?
-        .build();
+    // Under a filter right below the aggregation, compute the common expressions below
+    // the filter, so the physical plan can still fuse the filter into the aggregation.
+    let input = match a.input.as_ref() {
+        LogicalPlan::Filter(f) => {
+            let below = LogicalPlanBuilder::from(f.input.clone())
+                .project(exprs)?
+                .build();
+            Arc::new(LogicalPlan::Filter(Filter {
+                predicate: f.predicate.clone(),
+                input: below,
+            }))
+        }
+        _ => LogicalPlanBuilder::from(a.input.clone())
+            .project(exprs)?
+            .build(),
+    };
     Ok(Some(Aggregate {
         aggregates,
         input,

@@ -311,6 +311,9 @@ fn evaluate_binary(
 ) -> Result<ColumnarValue> {
     let scalar = l.as_scalar().is_some() && r.as_scalar().is_some();
     let n = if scalar { 1 } else { rows };
+    if let Some(out) = super::decimal_kernels::try_fast_decimal(l, op, r, result_type)? {
+        return Ok(ColumnarValue::Array(out));
+    }
     let (ld, rd) = (datum(l), datum(r));
     let (ld, rd) = (ld.as_ref(), rd.as_ref());
     let out: ArrayRef = match op {

@@ -223,7 +223,12 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
             Arc::new(FilterExec::new(predicate, f.predicate.to_string(), input))
         }
         LogicalPlan::Aggregate(a) => {
-            let input = create_physical_plan(&a.input)?;
+            // A filter right below the aggregation runs inside it (no copy of the columns).
+            let (input_plan, predicate) = match a.input.as_ref() {
+                LogicalPlan::Filter(f) => (&f.input, Some(&f.predicate)),
+                _ => (&a.input, None),
+            };
+            let input = create_physical_plan(input_plan)?;
             let s = a.input.schema();
             let groups = a
                 .group_by
@@ -236,13 +241,11 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
                 .map(|e| aggregate_spec(e, s))
                 .collect::<Result<_>>()?;
             let display = a.group_by.iter().map(|g| g.to_string()).collect();
-            Arc::new(HashAggregateExec::new(
-                groups,
-                display,
-                aggs,
-                a.schema.to_arrow(),
-                input,
-            ))
+            let agg = HashAggregateExec::new(groups, display, aggs, a.schema.to_arrow(), input);
+            match predicate {
+                Some(p) => Arc::new(agg.with_predicate(create_physical_expr(p, s)?, p.to_string())),
+                None => Arc::new(agg),
+            }
         }
         LogicalPlan::Distinct(d) => {
             let input = create_physical_plan(&d.input)?;

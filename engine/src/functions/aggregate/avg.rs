@@ -12,7 +12,7 @@ use arrow::array::{ArrayRef, Float64Array};
 use arrow::buffer::NullBuffer;
 use arrow::datatypes::*;
 
-use super::sum::{sum_input_type, SumState, Widen};
+use super::sum::{sum_input_type, SumLimit, SumState, Widen};
 use super::util::downcast_other;
 use super::{AggregateArgs, AggregateFunctionDef, GroupsAccumulator};
 use crate::error::Result;
@@ -104,6 +104,7 @@ where
     I: ArrowPrimitiveType,
     O: ArrowPrimitiveType,
     I::Native: Widen<O::Native>,
+    O::Native: SumLimit,
 {
     fn new(scale: i8) -> Self {
         Self {
@@ -118,6 +119,7 @@ where
     I: ArrowPrimitiveType,
     O: ArrowPrimitiveType,
     I::Native: Widen<O::Native>,
+    O::Native: SumLimit,
     O::Native: Mean,
 {
     fn update(&mut self, values: &[ArrayRef], groups: &[u32], num_groups: usize) -> Result<()> {

@@ -1,13 +1,16 @@
 //! Group key interning for hash aggregation: maps each row's key to a dense group id.
 //!
 //! Specialised paths: no keys (one global group); one integer-like key (open addressing
-//! on the 64-bit value, NULL as its own group); anything else through Arrow's row format
-//! (`RowConverter`), whose byte rows hash and compare as plain bytes.
+//! on the 64-bit value, NULL as its own group); several short strings and integers as
+//! fixed-width keys (a `Utf8View` string of at most 12 bytes lives entirely in its 16-byte
+//! view, so the view is the key: no encoding, no copying); anything else through Arrow's
+//! row format (`RowConverter`), whose byte rows hash and compare as plain bytes.
 
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
 use arrow::array::*;
+use arrow::buffer::NullBuffer;
 use arrow::datatypes::*;
 use arrow::row::{RowConverter, SortField};
 use hashbrown::DefaultHashBuilder;
@@ -22,8 +25,24 @@ pub enum GroupKeys {
     Global,
     /// One integer, date or timestamp key.
     Int(IntKeys),
+    /// Short strings and integers as fixed-width keys.
+    Views(ViewKeys),
     /// Any keys, as row-format bytes.
     Rows(RowKeys),
+}
+
+/// Most key columns the fixed-width path takes.
+const MAX_VIEW_COLUMNS: usize = 8;
+
+/// Short strings and integers as fixed-width keys: per group, one `u128` per column (a
+/// string's view, or an integer widened) and a NULL bit per column.
+pub struct ViewKeys {
+    types: Vec<DataType>,
+    table: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+    keys: Vec<u128>,
+    nulls: Vec<u8>,
+    hashes: Vec<u64>,
 }
 
 /// One integer-like key.
@@ -60,30 +79,68 @@ fn int_like(t: &DataType) -> bool {
     )
 }
 
+fn is_string(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8)
+}
+
+fn new_row_keys(types: &[DataType]) -> Result<RowKeys> {
+    let fields = types.iter().map(|t| SortField::new(t.clone())).collect();
+    let mut offsets = Vec::with_capacity(1024);
+    offsets.push(0);
+    Ok(RowKeys {
+        converter: RowConverter::new(fields)?,
+        table: HashTable::new(),
+        hasher: DefaultHashBuilder::default(),
+        hashes: Vec::new(),
+        data: Vec::new(),
+        offsets,
+    })
+}
+
+/// An Int64 array of key values as the original key type.
+fn int64_as(a: ArrayRef, data_type: &DataType) -> Result<ArrayRef> {
+    Ok(match data_type {
+        DataType::Date32 => cast_array(
+            &cast_array(&a, &DataType::Int32, false)?,
+            &DataType::Date32,
+            false,
+        )?,
+        // The i64 values are already in the timestamp's unit: relabel the type.
+        DataType::Timestamp(u, tz) => make_array(
+            a.to_data()
+                .into_builder()
+                .data_type(DataType::Timestamp(*u, tz.clone()))
+                .build()?,
+        ),
+        other => cast_array(&a, other, false)?,
+    })
+}
+
 impl GroupKeys {
     /// Empty keys for the given key types.
     pub fn try_new(types: &[DataType]) -> Result<Self> {
         Ok(match types {
             [] => GroupKeys::Global,
+            ts if ts.len() <= MAX_VIEW_COLUMNS
+                && ts.iter().all(|t| int_like(t) || is_string(t))
+                && (ts.len() > 1 || is_string(&ts[0])) =>
+            {
+                GroupKeys::Views(ViewKeys {
+                    types: ts.to_vec(),
+                    table: HashTable::new(),
+                    hasher: DefaultHashBuilder::default(),
+                    keys: Vec::new(),
+                    nulls: Vec::new(),
+                    hashes: Vec::new(),
+                })
+            }
             [t] if int_like(t) => GroupKeys::Int(IntKeys {
                 data_type: t.clone(),
                 map: HashMap::new(),
                 keys: Vec::new(),
                 null_group: None,
             }),
-            ts => {
-                let fields = ts.iter().map(|t| SortField::new(t.clone())).collect();
-                let mut offsets = Vec::with_capacity(1024);
-                offsets.push(0);
-                GroupKeys::Rows(RowKeys {
-                    converter: RowConverter::new(fields)?,
-                    table: HashTable::new(),
-                    hasher: DefaultHashBuilder::default(),
-                    hashes: Vec::new(),
-                    data: Vec::new(),
-                    offsets,
-                })
-            }
+            ts => GroupKeys::Rows(new_row_keys(ts)?),
         })
     }
 
@@ -92,6 +149,7 @@ impl GroupKeys {
         match self {
             GroupKeys::Global => 1,
             GroupKeys::Int(k) => k.keys.len() + usize::from(k.null_group.is_some()),
+            GroupKeys::Views(k) => k.hashes.len(),
             GroupKeys::Rows(k) => k.hashes.len(),
         }
     }
@@ -116,6 +174,18 @@ impl GroupKeys {
                             None => k.intern_null(),
                         });
                     }
+                }
+            }
+            GroupKeys::Views(k) => {
+                if !k.intern(keys, num_rows, out)? {
+                    // A string too long for its view: continue with row keys, keeping the
+                    // group ids given so far.
+                    let existing = self.finish_all()?;
+                    let mut rows = GroupKeys::Rows(new_row_keys(&existing.0)?);
+                    let mut ids = Vec::new();
+                    rows.intern(&existing.1, existing.2, &mut ids)?;
+                    *self = rows;
+                    return self.intern(keys, num_rows, out);
                 }
             }
             GroupKeys::Rows(k) => {
@@ -150,16 +220,44 @@ impl GroupKeys {
             (GroupKeys::Rows(a), GroupKeys::Rows(b)) => (0..b.hashes.len())
                 .map(|g| a.intern(&b.data[b.offsets[g]..b.offsets[g + 1]]))
                 .collect(),
-            _ => {
-                return Err(crate::internal_err!(
-                    "merging group keys of different kinds"
-                ))
+            // Different kinds (one table switched to row keys): intern the other's key
+            // values, in group order.
+            (a, b) => {
+                let (_, arrays, n) = b.finish_all()?;
+                let mut map = Vec::with_capacity(n);
+                a.intern(&arrays, n, &mut map)?;
+                map
             }
         })
     }
 
+    /// The key types, the key columns (uncast) and the group count.
+    fn finish_all(&self) -> Result<(Vec<DataType>, Vec<ArrayRef>, usize)> {
+        let n = self.num_groups();
+        let arrays = match self {
+            GroupKeys::Global => vec![],
+            GroupKeys::Int(k) => {
+                return Ok((
+                    vec![k.data_type.clone()],
+                    self.finish(&[k.data_type.clone()])?,
+                    n,
+                ))
+            }
+            GroupKeys::Views(k) => k.finish()?,
+            GroupKeys::Rows(k) => {
+                let parser = k.converter.parser();
+                let rows: Vec<_> = (0..k.hashes.len())
+                    .map(|g| parser.parse(&k.data[k.offsets[g]..k.offsets[g + 1]]))
+                    .collect();
+                k.converter.convert_rows(rows)?
+            }
+        };
+        let types = arrays.iter().map(|a| a.data_type().clone()).collect();
+        Ok((types, arrays, n))
+    }
+
     /// The key columns, one value per group in group id order, cast to `types`.
-    pub fn finish(&mut self, types: &[DataType]) -> Result<Vec<ArrayRef>> {
+    pub fn finish(&self, types: &[DataType]) -> Result<Vec<ArrayRef>> {
         match self {
             GroupKeys::Global => Ok(vec![]),
             GroupKeys::Int(k) => {
@@ -168,36 +266,132 @@ impl GroupKeys {
                 for (&key, &id) in &k.map {
                     values[id as usize] = Some(key);
                 }
-                let a: ArrayRef = Arc::new(Int64Array::from(values));
-                let out = match &k.data_type {
-                    DataType::Date32 => cast_array(
-                        &cast_array(&a, &DataType::Int32, false)?,
-                        &DataType::Date32,
-                        false,
-                    )?,
-                    // The i64 values are already in the timestamp's unit: relabel the type.
-                    DataType::Timestamp(u, tz) => make_array(
-                        a.to_data()
-                            .into_builder()
-                            .data_type(DataType::Timestamp(*u, tz.clone()))
-                            .build()?,
-                    ),
-                    other => cast_array(&a, other, false)?,
-                };
+                let out = int64_as(Arc::new(Int64Array::from(values)), &k.data_type)?;
                 Ok(vec![cast_array(&out, &types[0], false)?])
             }
-            GroupKeys::Rows(k) => {
-                let parser = k.converter.parser();
-                let rows: Vec<_> = (0..k.hashes.len())
-                    .map(|g| parser.parse(&k.data[k.offsets[g]..k.offsets[g + 1]]))
-                    .collect();
-                let cols = k.converter.convert_rows(rows)?;
+            GroupKeys::Views(_) | GroupKeys::Rows(_) => {
+                let (_, cols, _) = self.finish_all()?;
                 cols.iter()
                     .zip(types)
                     .map(|(c, t)| cast_array(c, t, false))
                     .collect()
             }
         }
+    }
+}
+
+impl ViewKeys {
+    /// Interns a batch; returns `false` (having changed nothing) if a string is too long
+    /// for its view.
+    fn intern(&mut self, keys: &[ArrayRef], num_rows: usize, out: &mut Vec<u32>) -> Result<bool> {
+        let width = self.types.len();
+        // Each column as a slice of u128 views or i64 values, without copying.
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(width);
+        for (k, t) in keys.iter().zip(&self.types) {
+            let target = if is_string(t) {
+                DataType::Utf8View
+            } else {
+                DataType::Int64
+            };
+            let a = cast_array(k, &target, false)?;
+            if is_string(t) {
+                let v = a.as_string_view();
+                // A valid view of at most 12 bytes holds the whole string.
+                if v.views()
+                    .iter()
+                    .enumerate()
+                    .any(|(i, view)| (*view as u32) > 12 && v.is_valid(i))
+                {
+                    return Ok(false);
+                }
+            }
+            arrays.push(a);
+        }
+        enum Col<'a> {
+            Views(&'a [u128]),
+            Ints(&'a [i64]),
+        }
+        let cols: Vec<(Col<'_>, Option<&NullBuffer>)> = arrays
+            .iter()
+            .map(|a| match a.data_type() {
+                DataType::Utf8View => (Col::Views(a.as_string_view().views()), a.nulls()),
+                _ => (Col::Ints(a.as_primitive::<Int64Type>().values()), a.nulls()),
+            })
+            .collect();
+        out.reserve(num_rows);
+        let mut key = [0u128; MAX_VIEW_COLUMNS];
+        for row in 0..num_rows {
+            let mut mask = 0u8;
+            for (c, (col, nulls)) in cols.iter().enumerate() {
+                if nulls.is_some_and(|n| n.is_null(row)) {
+                    mask |= 1 << c;
+                    key[c] = 0;
+                } else {
+                    key[c] = match col {
+                        Col::Views(v) => v[row],
+                        Col::Ints(v) => v[row] as u64 as u128,
+                    };
+                }
+            }
+            out.push(self.intern_key(&key[..width], mask));
+        }
+        Ok(true)
+    }
+
+    #[inline]
+    fn intern_key(&mut self, key: &[u128], mask: u8) -> u32 {
+        let mut h = self.hasher.build_hasher();
+        for k in key {
+            h.write_u128(*k);
+        }
+        h.write_u8(mask);
+        let hash = h.finish();
+        let width = key.len();
+        let (keys, masks, hashes) = (&self.keys, &self.nulls, &self.hashes);
+        let found = self.table.find(hash, |&g| {
+            let g = g as usize;
+            hashes[g] == hash
+                && masks[g] == mask
+                && keys[g * width..(g + 1) * width]
+                    .iter()
+                    .zip(key)
+                    .all(|(a, b)| a == b)
+        });
+        if let Some(&g) = found {
+            return g;
+        }
+        let g = self.hashes.len() as u32;
+        self.keys.extend_from_slice(key);
+        self.nulls.push(mask);
+        self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.table.insert_unique(hash, g, |&g| hashes[g as usize]);
+        g
+    }
+
+    /// The key columns, in group order (strings as `Utf8View`, integers as their type).
+    fn finish(&self) -> Result<Vec<ArrayRef>> {
+        let width = self.types.len();
+        let n = self.hashes.len();
+        self.types
+            .iter()
+            .enumerate()
+            .map(|(c, t)| {
+                let valid: Vec<bool> = self.nulls.iter().map(|m| m & (1 << c) == 0).collect();
+                let nulls = valid.iter().any(|v| !v).then(|| NullBuffer::from(valid));
+                let values = (0..n).map(|g| self.keys[g * width + c]);
+                if is_string(t) {
+                    let views: Vec<u128> = values.collect();
+                    Ok(
+                        Arc::new(StringViewArray::try_new(views.into(), vec![], nulls)?)
+                            as ArrayRef,
+                    )
+                } else {
+                    let ints: Vec<i64> = values.map(|v| v as u64 as i64).collect();
+                    int64_as(Arc::new(Int64Array::new(ints.into(), nulls)), t)
+                }
+            })
+            .collect()
     }
 }
 
@@ -290,5 +484,34 @@ mod tests {
             out[0].as_string::<i32>().iter().collect::<Vec<_>>(),
             vec![Some("a"), Some("b"), Some("c")]
         );
+    }
+
+    #[test]
+    fn short_string_keys_switch_to_rows_when_a_long_string_arrives() {
+        let types = [DataType::Utf8View, DataType::Int32];
+        let mut a = GroupKeys::try_new(&types).unwrap();
+        assert!(matches!(a, GroupKeys::Views(_)));
+        let s: ArrayRef = Arc::new(StringViewArray::from(vec![Some("A"), None, Some("A")]));
+        let n: ArrayRef = Arc::new(Int32Array::from(vec![Some(1), Some(1), Some(1)]));
+        let mut ids = vec![];
+        a.intern(&[s, n], 3, &mut ids).unwrap();
+        assert_eq!(ids, vec![0, 1, 0]);
+        // Another thread's table stays on views; this one meets a long string.
+        let mut b = GroupKeys::try_new(&types).unwrap();
+        let s: ArrayRef = Arc::new(StringViewArray::from(vec![Some("B"), Some("A")]));
+        let n: ArrayRef = Arc::new(Int32Array::from(vec![None, Some(1)]));
+        b.intern(&[s, n], 2, &mut ids).unwrap();
+        let long = "a string longer than twelve bytes";
+        let s: ArrayRef = Arc::new(StringViewArray::from(vec![Some(long), Some("A")]));
+        let n: ArrayRef = Arc::new(Int32Array::from(vec![Some(2), Some(1)]));
+        a.intern(&[s, n], 2, &mut ids).unwrap();
+        assert!(matches!(a, GroupKeys::Rows(_)));
+        assert_eq!(ids, vec![2, 0]);
+        assert_eq!(a.merge(&b).unwrap(), vec![3, 0]);
+        let out = a.finish(&[DataType::Utf8, DataType::Int32]).unwrap();
+        let strings: Vec<Option<&str>> = out[0].as_string::<i32>().iter().collect();
+        assert_eq!(strings, vec![Some("A"), None, Some(long), Some("B")]);
+        let ints: Vec<Option<i32>> = out[1].as_primitive::<Int32Type>().iter().collect();
+        assert_eq!(ints, vec![Some(1), Some(1), Some(2), None]);
     }
 }

@@ -55,6 +55,8 @@ pub struct HashAggregateExec {
     group_exprs: Vec<PhysicalExpr>,
     group_display: Vec<String>,
     aggregates: Vec<AggregateSpec>,
+    /// A filter fused into the aggregation (`WHERE` right below it), with its EXPLAIN text.
+    predicate: Option<(PhysicalExpr, String)>,
     schema: SchemaRef,
     input: Arc<dyn ExecutionPlan>,
 }
@@ -79,9 +81,23 @@ impl HashAggregateExec {
             group_exprs,
             group_display,
             aggregates,
+            predicate: None,
             schema,
             input,
         }
+    }
+
+    /// Fuses a filter into the aggregation. Where most rows of a morsel pass, the rows
+    /// that do not are sent to a reserved group 0, which is dropped at the end, instead of
+    /// copying every column through a filter; where few pass, the morsel is filtered.
+    pub fn with_predicate(mut self, predicate: PhysicalExpr, display: String) -> Self {
+        self.predicate = Some((predicate, display));
+        self
+    }
+
+    /// 1 when group 0 is reserved for filtered-out rows.
+    fn offset(&self) -> u32 {
+        u32::from(self.predicate.is_some())
     }
 
     fn key_types(&self) -> Vec<DataType> {
@@ -127,19 +143,73 @@ impl HashAggregateExec {
         batch: &RecordBatch,
         key_types: &[DataType],
     ) -> Result<()> {
-        let rows = batch.num_rows();
+        let mut rows = batch.num_rows();
         if rows == 0 {
             return Ok(());
         }
-        let keys = self
+        let offset = self.offset();
+        // With a fused filter: either filter the morsel (few rows pass), or keep it whole
+        // and remember which rows pass (most do).
+        let mut keep: Option<arrow::array::BooleanArray> = None;
+        let filtered;
+        let batch = match &self.predicate {
+            None => batch,
+            Some((p, _)) => {
+                let mask = crate::physical::expr::predicate_mask(&p.evaluate_to_array(batch)?)?;
+                let pass = mask.true_count();
+                if pass == 0 {
+                    return Ok(());
+                }
+                if pass * 2 < rows {
+                    filtered = arrow::compute::filter_record_batch(batch, &mask)?;
+                    rows = filtered.num_rows();
+                    &filtered
+                } else {
+                    if pass < rows {
+                        keep = Some(mask);
+                    }
+                    batch
+                }
+            }
+        };
+        let mut keys = self
             .group_exprs
             .iter()
             .zip(key_types)
             .map(|(e, t)| crate::physical::expr::cast_array(&e.evaluate_to_array(batch)?, t, false))
             .collect::<Result<Vec<_>>>()?;
+        if let Some(mask) = &keep {
+            keys = keys
+                .iter()
+                .map(|k| Ok(arrow::compute::filter(k, mask)?))
+                .collect::<Result<_>>()?;
+        }
         let mut ids = std::mem::take(&mut state.ids);
-        state.keys.intern(&keys, rows, &mut ids)?;
-        let num_groups = state.keys.num_groups();
+        state.keys.intern(
+            &keys,
+            keep.as_ref().map_or(rows, |m| m.true_count()),
+            &mut ids,
+        )?;
+        if offset > 0 {
+            match &keep {
+                None => ids.iter_mut().for_each(|g| *g += offset),
+                Some(mask) => {
+                    let mut passing = ids.iter();
+                    ids = mask
+                        .values()
+                        .iter()
+                        .map(|p| {
+                            if p {
+                                passing.next().map_or(0, |g| g + offset)
+                            } else {
+                                0
+                            }
+                        })
+                        .collect();
+                }
+            }
+        }
+        let num_groups = state.keys.num_groups() + offset as usize;
         for (i, spec) in self.aggregates.iter().enumerate() {
             let mut values = spec
                 .args
@@ -182,11 +252,15 @@ impl ExecutionPlan for HashAggregateExec {
 
     fn describe(&self) -> String {
         let aggs: Vec<&str> = self.aggregates.iter().map(|a| a.display.as_str()).collect();
-        format!(
+        let mut s = format!(
             "groupBy=[{}], aggr=[{}]",
             self.group_display.join(", "),
             aggs.join(", ")
-        )
+        );
+        if let Some((_, p)) = &self.predicate {
+            s.push_str(&format!(" where={p}"));
+        }
+        s
     }
 
     fn schema(&self) -> SchemaRef {
@@ -220,9 +294,15 @@ impl ExecutionPlan for HashAggregateExec {
         } else {
             states.remove(0)
         };
+        let offset = self.offset();
         for other in states {
-            let map = merged.keys.merge(&other.keys)?;
-            let n = merged.keys.num_groups();
+            let mut map = merged.keys.merge(&other.keys)?;
+            if offset > 0 {
+                map = std::iter::once(0)
+                    .chain(map.into_iter().map(|g| g + offset))
+                    .collect();
+            }
+            let n = merged.keys.num_groups() + offset as usize;
             for (acc, o) in merged.accs.iter_mut().zip(other.accs) {
                 acc.merge(o, &map, n)?;
             }
@@ -235,7 +315,9 @@ impl ExecutionPlan for HashAggregateExec {
         };
         let mut columns = merged.keys.finish(&key_types)?;
         for acc in merged.accs.iter_mut() {
-            columns.push(acc.finish(n)?);
+            let values = acc.finish(n + offset as usize)?;
+            // Drop the reserved group of filtered-out rows.
+            columns.push(values.slice(offset as usize, n));
         }
         for (c, f) in columns.iter_mut().zip(self.schema.fields()) {
             if c.data_type() != f.data_type() {
