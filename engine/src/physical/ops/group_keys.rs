@@ -239,7 +239,7 @@ impl GroupKeys {
             GroupKeys::Int(k) => {
                 return Ok((
                     vec![k.data_type.clone()],
-                    self.finish(&[k.data_type.clone()])?,
+                    self.finish(std::slice::from_ref(&k.data_type))?,
                     n,
                 ))
             }
