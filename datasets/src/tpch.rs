@@ -134,3 +134,55 @@ mod tests {
         assert!(generate("nope", 1.0).is_err());
     }
 }
+
+/// Compares result rows (display strings) with an official answer file
+/// (`|`-separated, header row). Numbers compare by value: decimals exactly at the
+/// answer's printed scale, others within 1e-9 relative. `skip` names columns (by
+/// position in the header) whose values are not compared. Returns a description of the
+/// first difference.
+pub fn compare_with_answer(
+    answer: &str,
+    got: &[Vec<String>],
+    skip: &[&str],
+) -> std::result::Result<(), String> {
+    let mut lines = answer.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split('|').collect();
+    // An empty line is a row whose one value is NULL (e.g. Q17 at small scale factors).
+    let want: Vec<Vec<&str>> = lines.map(|l| l.split('|').collect()).collect();
+    if got.len() != want.len() {
+        return Err(format!("{} rows, want {}", got.len(), want.len()));
+    }
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        if g.len() != w.len() {
+            return Err(format!("row {i}: {} columns, want {}", g.len(), w.len()));
+        }
+        for (c, (gc, wc)) in g.iter().zip(w).enumerate() {
+            if skip.contains(&header.get(c).copied().unwrap_or_default()) {
+                continue;
+            }
+            if !cell_matches(gc, wc) {
+                return Err(format!(
+                    "row {i} column `{}`: got {gc}, want {wc}",
+                    header.get(c).copied().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cell_matches(got: &str, want: &str) -> bool {
+    let (g, w) = (got.trim(), want.trim());
+    if g == w || (g == "NULL" && w.is_empty()) {
+        return true;
+    }
+    match (g.parse::<f64>(), w.parse::<f64>()) {
+        (Ok(gv), Ok(wv)) => {
+            let scale = w.split('.').nth(1).map_or(0, str::len) as i32;
+            let rounded = (gv * 10f64.powi(scale)).round() / 10f64.powi(scale);
+            let tol = 1e-9 * wv.abs().max(1.0);
+            (rounded - wv).abs() <= tol || (gv - wv).abs() <= tol
+        }
+        _ => false,
+    }
+}

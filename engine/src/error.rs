@@ -19,6 +19,9 @@ pub enum Error {
     /// A column name does not resolve against the input schema.
     #[error("{0}")]
     ColumnNotFound(String),
+    /// SQL text that does not parse, with the position of the offending token.
+    #[error("{0}")]
+    Syntax(String),
     /// A table or file name does not resolve.
     #[error("{0}")]
     TableNotFound(String),
@@ -62,6 +65,7 @@ impl Error {
     pub fn category(&self) -> &'static str {
         match self {
             Error::ColumnNotFound(_) => "ColumnNotFound",
+            Error::Syntax(_) => "Syntax",
             Error::TableNotFound(_) => "TableNotFound",
             Error::FunctionNotFound(_) => "FunctionNotFound",
             Error::Schema(_) => "Schema",

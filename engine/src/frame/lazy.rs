@@ -71,6 +71,7 @@ impl std::fmt::Debug for LazyFrame {
 fn duplicate(e: &Error) -> Error {
     match e {
         Error::ColumnNotFound(m) => Error::ColumnNotFound(m.clone()),
+        Error::Syntax(m) => Error::Syntax(m.clone()),
         Error::TableNotFound(m) => Error::TableNotFound(m.clone()),
         Error::FunctionNotFound(m) => Error::FunctionNotFound(m.clone()),
         Error::Schema(m) => Error::Schema(m.clone()),

@@ -258,6 +258,11 @@ fn push_join(j: &Join, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
         );
     }
     for (p, from_join) in candidates {
+        // Above a semi or anti join only the left side's columns exist.
+        if !from_join && j.join_type.left_only() {
+            left.push(p);
+            continue;
+        }
         let left_ok = only_in(&p, &ls, &rs);
         let right_ok = only_in(&p, &rs, &ls);
         let can_left = matches!(

@@ -76,6 +76,34 @@ fn simplify_node(e: Expr) -> Transformed<Expr> {
         } if is_bool(&left, true) || is_bool(&right, true) => {
             Transformed::yes(Expr::Literal(ScalarValue::from(true)))
         }
+        // (A AND B) OR (A AND C) => A AND (B OR C): exposes join keys hidden in ORs
+        // (TPC-H Q19) and filters once instead of twice.
+        Expr::BinaryOp {
+            left,
+            op: Operator::Or,
+            right,
+        } => {
+            let l = left.as_ref().clone().split_conjunction();
+            let r = right.as_ref().clone().split_conjunction();
+            let common: Vec<Expr> = l.iter().filter(|x| r.contains(x)).cloned().collect();
+            if common.is_empty() {
+                return Transformed::no(Expr::BinaryOp {
+                    left,
+                    op: Operator::Or,
+                    right,
+                });
+            }
+            let rest_l: Vec<Expr> = l.into_iter().filter(|x| !common.contains(x)).collect();
+            let rest_r: Vec<Expr> = r.into_iter().filter(|x| !common.contains(x)).collect();
+            let mut terms = common;
+            // If one side is only the common part, the OR is implied by it.
+            if let (Some(a), Some(b)) = (Expr::conjunction(rest_l), Expr::conjunction(rest_r)) {
+                terms.push(a.or(b));
+            }
+            Transformed::yes(
+                Expr::conjunction(terms).unwrap_or_else(|| Expr::Literal(ScalarValue::from(true))),
+            )
+        }
         Expr::Not(inner) if matches!(*inner, Expr::Not(_)) => match *inner {
             Expr::Not(x) => Transformed::yes(*x),
             other => Transformed::no(Expr::Not(Box::new(other))),

@@ -234,16 +234,15 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
         } => {
             let et = expr.data_type(schema)?;
             let pt = pattern.data_type(schema)?;
-            let target = |t: &DataType| {
-                if is_string(t) {
-                    t.clone()
-                } else {
-                    DataType::Utf8
-                }
+            // Both sides of one string type (Arrow's kernels need that).
+            let t = if is_string(&et) {
+                et.clone()
+            } else {
+                DataType::Utf8
             };
             Expr::Like {
-                expr: Box::new(cast_to(*expr, &et, &target(&et))),
-                pattern: Box::new(cast_to(*pattern, &pt, &target(&pt))),
+                expr: Box::new(cast_to(*expr, &et, &t)),
+                pattern: Box::new(cast_to(*pattern, &pt, &t)),
                 negated,
                 case_insensitive,
                 escape,

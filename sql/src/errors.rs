@@ -1,0 +1,74 @@
+//! SQL error messages that point at the offending token with a caret.
+
+use quiver_engine::Error;
+use sqlparser::parser::ParserError;
+
+/// The source line `line` (1-based) with a caret under `column` (1-based).
+pub fn caret(sql: &str, line: u64, column: u64) -> Option<String> {
+    let text = sql
+        .lines()
+        .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let col = usize::try_from(column).ok()?.saturating_sub(1);
+    let pad: String = text
+        .chars()
+        .take(col)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    Some(format!(
+        "LINE {line}: {text}\n{}{pad}^",
+        " ".repeat(format!("LINE {line}: ").len())
+    ))
+}
+
+/// Finds "Line: L, Column: C" in a parser message.
+fn position(msg: &str) -> Option<(u64, u64)> {
+    let l = msg.rfind("Line: ")?;
+    let rest = &msg[l + 6..];
+    let (line, rest) = rest.split_once(',')?;
+    let c = rest.find("Column: ")?;
+    let col: String = rest[c + 8..]
+        .chars()
+        .take_while(|ch| ch.is_ascii_digit())
+        .collect();
+    Some((line.trim().parse().ok()?, col.parse().ok()?))
+}
+
+/// A parser error as a syntax error with the line and a caret.
+pub fn syntax_error(sql: &str, e: &ParserError) -> Error {
+    let msg = match e {
+        ParserError::TokenizerError(m) | ParserError::ParserError(m) => m.clone(),
+        ParserError::RecursionLimitExceeded => "the query nests too deeply".to_string(),
+    };
+    let (text, pos) = match position(&msg) {
+        Some(p) => (
+            msg[..msg.rfind(" at Line: ").unwrap_or(msg.len())].to_string(),
+            Some(p),
+        ),
+        None => (msg.clone(), None),
+    };
+    let mut out = format!("syntax error: {text}");
+    if let Some(c) = pos.and_then(|(l, c)| caret(sql, l, c)) {
+        out.push('\n');
+        out.push_str(&c);
+    }
+    Error::Syntax(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_the_token() {
+        let sql = "SELECT *\nFROM t WHERE WHERE x";
+        let e = sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::DuckDbDialect {}, sql)
+            .unwrap_err();
+        let msg = syntax_error(sql, &e).to_string();
+        assert!(msg.starts_with("syntax error: "), "{msg}");
+        assert!(msg.contains("LINE 2: FROM t WHERE WHERE x"), "{msg}");
+        assert!(
+            msg.lines().last().unwrap().trim_end().ends_with('^'),
+            "{msg}"
+        );
+    }
+}

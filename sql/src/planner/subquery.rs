@@ -1,0 +1,428 @@
+//! Subqueries, decorrelated into joins.
+//!
+//! - `[NOT] EXISTS (q)` and `x [NOT] IN (q)` as WHERE conjuncts become semi / anti joins;
+//!   the subquery's WHERE conjuncts that mention outer columns become the join's keys
+//!   (equalities) and residual condition.
+//! - A scalar subquery becomes a left join with the subquery's one row, or, when
+//!   correlated by equalities, with the subquery grouped by its correlation keys.
+//! - EXISTS / IN inside a larger expression become a left join with a marker column
+//!   (uncorrelated subqueries only).
+//!
+//! Correlation is found by planning the subquery on its own first: a column that does
+//! not resolve there, but does in the outer query, makes the subquery correlated.
+
+use quiver_engine::expr::{col, lit, Column, Expr, Operator};
+use quiver_engine::logical::{builder_column_of, JoinType, LogicalPlanBuilder};
+use quiver_engine::types::QSchema;
+use quiver_engine::{Error, Result};
+use sqlparser::ast::{self, BinaryOperator, Expr as SqlExpr, SetExpr};
+
+use super::relation::resolves;
+use super::SqlPlanner;
+
+/// Splits `a AND b AND c` into its terms.
+fn conjuncts(e: &SqlExpr) -> Vec<&SqlExpr> {
+    match e {
+        SqlExpr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            let mut v = conjuncts(left);
+            v.extend(conjuncts(right));
+            v
+        }
+        SqlExpr::Nested(inner)
+            if matches!(
+                inner.as_ref(),
+                SqlExpr::BinaryOp {
+                    op: BinaryOperator::And,
+                    ..
+                }
+            ) =>
+        {
+            conjuncts(inner)
+        }
+        other => vec![other],
+    }
+}
+
+/// A subquery split for decorrelation.
+struct Correlated {
+    /// The subquery's plan (FROM and its own WHERE conjuncts, maybe aggregated).
+    plan: LogicalPlanBuilder,
+    /// Equalities between an outer expression and an inner expression.
+    keys: Vec<(Expr, Expr)>,
+    /// Other conditions that mention outer columns.
+    residual: Vec<Expr>,
+}
+
+/// Qualifies every column of `e` by where it resolves: the inner schema first, then the
+/// outer one. Fails on a column that resolves in neither.
+fn qualify(e: Expr, inner: &QSchema, outer: &QSchema) -> Result<(Expr, bool)> {
+    let mut uses_outer = false;
+    let mut err = None;
+    let r: std::result::Result<quiver_engine::expr::Transformed<Expr>, std::convert::Infallible> =
+        e.transform_up(&mut |n| {
+            if let Expr::Column(c) = &n {
+                let hit = |s: &QSchema| match s.find(c.relation.as_deref(), &c.name) {
+                    Ok(Some(i)) => Some(builder_column_of(s.field(i))),
+                    _ => None,
+                };
+                if let Some(x) = hit(inner) {
+                    return Ok(quiver_engine::expr::Transformed::yes(x));
+                }
+                if let Some(x) = hit(outer) {
+                    uses_outer = true;
+                    return Ok(quiver_engine::expr::Transformed::yes(x));
+                }
+                if err.is_none() {
+                    err = Some(inner.index_of(c.relation.as_deref(), &c.name).err());
+                }
+            }
+            Ok(quiver_engine::expr::Transformed::no(n))
+        });
+    let Ok(t) = r;
+    if let Some(Some(e)) = err {
+        return Err(e);
+    }
+    Ok((t.data, uses_outer))
+}
+
+impl SqlPlanner<'_> {
+    /// Applies a WHERE clause, turning subquery conjuncts into joins.
+    pub(super) fn plan_where(
+        &self,
+        mut plan: LogicalPlanBuilder,
+        cond: &SqlExpr,
+    ) -> Result<LogicalPlanBuilder> {
+        let mut filters = vec![];
+        for c in conjuncts(cond) {
+            match c {
+                SqlExpr::Exists { subquery, negated } => {
+                    plan = self.exists_join(plan, subquery, *negated)?;
+                }
+                SqlExpr::UnaryOp {
+                    op: ast::UnaryOperator::Not,
+                    expr,
+                } if matches!(expr.as_ref(), SqlExpr::Exists { .. }) => {
+                    if let SqlExpr::Exists { subquery, negated } = expr.as_ref() {
+                        plan = self.exists_join(plan, subquery, !*negated)?;
+                    }
+                }
+                SqlExpr::In {
+                    expr,
+                    target: ast::InTarget::Subquery(q),
+                    negated,
+                    ..
+                } => {
+                    let left = self.sql_expr(expr, &mut plan)?;
+                    plan = self.in_join(plan, left, q, *negated)?;
+                }
+                other => filters.push(self.sql_expr(other, &mut plan)?),
+            }
+        }
+        match Expr::conjunction(filters) {
+            Some(f) => plan.filter(f),
+            None => Ok(plan),
+        }
+    }
+
+    /// Plans a subquery that may use columns of `outer`. Uncorrelated subqueries come
+    /// back with no keys. `aggregate_keys`: group a correlated aggregate by its keys.
+    fn plan_correlated(
+        &self,
+        q: &ast::Query,
+        outer: &QSchema,
+        for_scalar: bool,
+    ) -> Result<Correlated> {
+        match self.plan_query(q, None) {
+            Ok(plan) => {
+                return Ok(Correlated {
+                    plan,
+                    keys: vec![],
+                    residual: vec![],
+                })
+            }
+            Err(Error::ColumnNotFound(msg)) => {
+                let select = match q.body.as_ref() {
+                    SetExpr::Select(s) if q.with.is_none() => s,
+                    _ => return Err(Error::ColumnNotFound(msg)),
+                };
+                let mut inner = self.plan_from(&select.from)?;
+                let mut keys = vec![];
+                let mut residual = vec![];
+                if let Some(w) = &select.selection {
+                    let mut local: Vec<&SqlExpr> = vec![];
+                    for c in conjuncts(w) {
+                        let mut scratch = inner.clone();
+                        let converted = self.sql_expr(c, &mut scratch);
+                        let e = match converted {
+                            Ok(e) => e,
+                            Err(_) => {
+                                local.push(c);
+                                continue;
+                            }
+                        };
+                        let (e, uses_outer) = qualify(e, inner.schema(), outer)?;
+                        if !uses_outer {
+                            local.push(c);
+                            continue;
+                        }
+                        match &e {
+                            Expr::BinaryOp {
+                                left,
+                                op: Operator::Eq,
+                                right,
+                            } => {
+                                let l_in =
+                                    resolves(left, inner.schema()) && !left.columns().is_empty();
+                                let r_in =
+                                    resolves(right, inner.schema()) && !right.columns().is_empty();
+                                let l_out = resolves(left, outer) && !l_in;
+                                let r_out = resolves(right, outer) && !r_in;
+                                if l_in && r_out {
+                                    keys.push((right.as_ref().clone(), left.as_ref().clone()));
+                                } else if r_in && l_out {
+                                    keys.push((left.as_ref().clone(), right.as_ref().clone()));
+                                } else {
+                                    residual.push(e);
+                                }
+                            }
+                            _ => residual.push(e),
+                        }
+                    }
+                    for c in local {
+                        inner = self.plan_where(inner, c)?;
+                    }
+                }
+                if keys.is_empty() && residual.is_empty() {
+                    return Err(Error::ColumnNotFound(msg));
+                }
+                if for_scalar {
+                    if !residual.is_empty() {
+                        return Err(Error::NotSupported(
+                            "a correlated scalar subquery whose correlation is not an equality"
+                                .into(),
+                        ));
+                    }
+                    let named: Vec<(Expr, String)> = keys
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, k))| (k.clone(), format!("__k{i}")))
+                        .collect();
+                    let plan = self.plan_select_body(select, inner, None, &named)?;
+                    let keys = keys
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (o, _))| (o, col(&format!("__k{i}"))))
+                        .collect();
+                    return Ok(Correlated {
+                        plan,
+                        keys,
+                        residual: vec![],
+                    });
+                }
+                Ok(Correlated {
+                    plan: inner,
+                    keys,
+                    residual,
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Wraps a subquery plan in a fresh alias, rewriting references to its columns.
+    fn isolate(
+        &self,
+        c: Correlated,
+    ) -> Result<(LogicalPlanBuilder, Vec<(Expr, Expr)>, Option<Expr>, String)> {
+        let alias = self.fresh_name("sq");
+        let inner_schema = c.plan.schema().clone();
+        let plan = c.plan.alias(&alias)?;
+        let retarget = |e: Expr| -> Expr {
+            let r: std::result::Result<
+                quiver_engine::expr::Transformed<Expr>,
+                std::convert::Infallible,
+            > = e.transform_up(&mut |n| {
+                if let Expr::Column(col) = &n {
+                    if let Ok(Some(_)) = inner_schema.find(col.relation.as_deref(), &col.name) {
+                        if inner_schema.fields().iter().any(|f| {
+                            f.qualifier() == col.relation.as_deref() && f.name() == col.name
+                        }) || col.relation.is_none()
+                        {
+                            return Ok(quiver_engine::expr::Transformed::yes(Expr::Column(
+                                Column::qualified(alias.clone(), col.name.clone()),
+                            )));
+                        }
+                    }
+                }
+                Ok(quiver_engine::expr::Transformed::no(n))
+            });
+            let Ok(t) = r;
+            t.data
+        };
+        let keys = c.keys.into_iter().map(|(o, i)| (o, retarget(i))).collect();
+        let residual = Expr::conjunction(
+            c.residual
+                .into_iter()
+                .map(|r| retarget_residual(r, &inner_schema, &alias)),
+        );
+        Ok((plan, keys, residual, alias))
+    }
+
+    fn exists_join(
+        &self,
+        plan: LogicalPlanBuilder,
+        q: &ast::Query,
+        negated: bool,
+    ) -> Result<LogicalPlanBuilder> {
+        let c = self.plan_correlated(q, plan.schema(), false)?;
+        let (sub, keys, residual, _) = self.isolate(c)?;
+        let jt = if negated {
+            JoinType::LeftAnti
+        } else {
+            JoinType::LeftSemi
+        };
+        plan.join(sub.build(), jt, keys, residual)
+    }
+
+    fn in_join(
+        &self,
+        plan: LogicalPlanBuilder,
+        left: Expr,
+        q: &ast::Query,
+        negated: bool,
+    ) -> Result<LogicalPlanBuilder> {
+        let c = self.plan_correlated(q, plan.schema(), false)?;
+        if !c.keys.is_empty() || !c.residual.is_empty() {
+            return Err(Error::NotSupported("a correlated subquery in IN".into()));
+        }
+        if c.plan.schema().len() != 1 {
+            return Err(Error::Plan(format!(
+                "the subquery of IN must return one column, it returns {}",
+                c.plan.schema().len()
+            )));
+        }
+        let (sub, _, _, _) = self.isolate(c)?;
+        let value = builder_column_of(sub.schema().field(0));
+        let jt = if negated {
+            JoinType::LeftAnti
+        } else {
+            JoinType::LeftSemi
+        };
+        plan.join(sub.build(), jt, vec![(left, value)], None)
+    }
+
+    /// A scalar subquery joined onto `plan`; returns the expression for its value.
+    pub(super) fn scalar_subquery(
+        &self,
+        q: &ast::Query,
+        plan: &mut LogicalPlanBuilder,
+    ) -> Result<Expr> {
+        let c = self.plan_correlated(q, plan.schema(), true)?;
+        let correlated = !c.keys.is_empty();
+        let width = c.plan.schema().len() - c.keys.len();
+        if width != 1 {
+            return Err(Error::Plan(format!(
+                "a scalar subquery must return one column, it returns {width}"
+            )));
+        }
+        let (sub, keys, _, _) = self.isolate(c)?;
+        let value = builder_column_of(sub.schema().field(0));
+        let sub = if correlated {
+            sub
+        } else {
+            // At most one row, as DuckDB checks at run time: take the first.
+            sub.limit(0, Some(1))
+        };
+        *plan = plan.clone().join(sub.build(), JoinType::Left, keys, None)?;
+        Ok(value)
+    }
+
+    /// `EXISTS (q)` inside a larger expression (uncorrelated).
+    pub(super) fn exists_mark(
+        &self,
+        q: &ast::Query,
+        negated: bool,
+        plan: &mut LogicalPlanBuilder,
+    ) -> Result<Expr> {
+        let sub = self.plan_query(q, None)?;
+        let counted = sub.aggregate(vec![], vec![quiver_engine::expr::len().alias("__n")])?;
+        let s = counted.schema().clone();
+        let marked = counted.project(vec![builder_column_of(s.field(0))
+            .gt(lit(0i64))
+            .alias("__mark")])?;
+        let (marked, _, _, alias) = self.isolate(Correlated {
+            plan: marked,
+            keys: vec![],
+            residual: vec![],
+        })?;
+        *plan = plan
+            .clone()
+            .join(marked.build(), JoinType::Left, vec![], None)?;
+        let m = Expr::Column(Column::qualified(alias, "__mark"));
+        Ok(if negated { m.not() } else { m })
+    }
+
+    /// `x IN (q)` inside a larger expression (uncorrelated).
+    pub(super) fn in_subquery_mark(
+        &self,
+        left: Expr,
+        q: &ast::Query,
+        negated: bool,
+        plan: &mut LogicalPlanBuilder,
+    ) -> Result<Expr> {
+        let sub = self.plan_query(q, None)?;
+        if sub.schema().len() != 1 {
+            return Err(Error::Plan(format!(
+                "the subquery of IN must return one column, it returns {}",
+                sub.schema().len()
+            )));
+        }
+        let s = sub.schema().clone();
+        let marked = sub
+            .project(vec![
+                builder_column_of(s.field(0)).alias("__v"),
+                lit(true).alias("__mark"),
+            ])?
+            .distinct();
+        let (marked, _, _, alias) = self.isolate(Correlated {
+            plan: marked,
+            keys: vec![],
+            residual: vec![],
+        })?;
+        let v = Expr::Column(Column::qualified(alias.clone(), "__v"));
+        *plan = plan
+            .clone()
+            .join(marked.build(), JoinType::Left, vec![(left, v)], None)?;
+        let m = Expr::Column(Column::qualified(alias, "__mark"));
+        Ok(if negated {
+            m.is_null()
+        } else {
+            m.is_not_null()
+        })
+    }
+}
+
+/// Points a residual condition's inner column references at the subquery's alias.
+fn retarget_residual(e: Expr, inner: &QSchema, alias: &str) -> Expr {
+    let r: std::result::Result<quiver_engine::expr::Transformed<Expr>, std::convert::Infallible> =
+        e.transform_up(&mut |n| {
+            if let Expr::Column(c) = &n {
+                if inner
+                    .fields()
+                    .iter()
+                    .any(|f| f.qualifier() == c.relation.as_deref() && f.name() == c.name)
+                {
+                    return Ok(quiver_engine::expr::Transformed::yes(Expr::Column(
+                        Column::qualified(alias, c.name.clone()),
+                    )));
+                }
+            }
+            Ok(quiver_engine::expr::Transformed::no(n))
+        });
+    let Ok(t) = r;
+    t.data
+}
