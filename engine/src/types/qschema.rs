@@ -215,6 +215,11 @@ impl QSchema {
         };
         let names: Vec<String> = self.fields.iter().map(|f| f.name().to_string()).collect();
         let hint = did_you_mean(name, names.iter().map(String::as_str));
+        if self.fields.is_empty() {
+            return Err(Error::ColumnNotFound(format!(
+                "column `{full}` not found; the input has no columns (is a FROM clause missing?)"
+            )));
+        }
         Err(Error::ColumnNotFound(format!(
             "column `{full}` not found; the input has {}{hint}",
             list_names(self.fields.iter().map(|f| f.name()))

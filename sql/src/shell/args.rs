@@ -20,7 +20,12 @@ pub struct Args {
 
     /// Run SQL (statements separated by `;`, or one dot command), print the results and
     /// exit; stops at the first error.
-    #[arg(short = 'c', value_name = "SQL", conflicts_with = "file")]
+    #[arg(
+        short = 'c',
+        value_name = "SQL",
+        conflicts_with = "file",
+        allow_hyphen_values = true
+    )]
     pub command: Option<String>,
 
     /// Run the SQL and dot commands of a file and exit.
@@ -223,6 +228,9 @@ mod tests {
         let a = parse(&["-c", "-json"]).unwrap();
         assert_eq!(a.command.as_deref(), Some("-json"));
         assert_eq!(a.mode(), None);
+        // SQL may start with a comment.
+        let a = parse(&["-c", "-- note\nSELECT 1"]).unwrap();
+        assert_eq!(a.command.as_deref(), Some("-- note\nSELECT 1"));
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub fn render(result: &QueryResult, options: &BoxOptions) -> Result<String> {
     if fields.is_empty() {
         return Ok(String::new());
     }
+    if is_explain(result) {
+        return render_plan(result);
+    }
     let total = result.num_rows();
     let (top, bottom) = match options.max_rows {
         m if m > 0 && total > m => (m - m / 2, m / 2),
@@ -146,6 +149,40 @@ pub fn render(result: &QueryResult, options: &BoxOptions) -> Result<String> {
     Ok(with_footer(&mut table, &parts))
 }
 
+/// Whether a result is an EXPLAIN plan (`explain_key`, `explain_value`).
+fn is_explain(result: &QueryResult) -> bool {
+    let names: Vec<&str> = result
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    names == ["explain_key", "explain_value"]
+}
+
+/// An EXPLAIN plan: each plan's text in a box of its own, its lines kept.
+fn render_plan(result: &QueryResult) -> Result<String> {
+    let all_rows = 0..result.num_rows();
+    let rows = rows_text(
+        &result.batches,
+        std::slice::from_ref(&all_rows),
+        &format_options("NULL"),
+    )?;
+    let mut out = String::new();
+    for row in rows {
+        let mut table = Table::new();
+        table
+            .load_style(STYLE)
+            .set_content_arrangement(ContentArrangement::Disabled);
+        table.add_row(vec![Cell::new(row[1].trim_end())]);
+        for line in table.lines() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
 /// The table's lines, with a footer box holding `parts` when there are any; widens the
 /// last column when the footer would not fit.
 fn with_footer(table: &mut Table, parts: &[String]) -> String {
@@ -174,8 +211,11 @@ fn with_footer(table: &mut Table, parts: &[String]) -> String {
         let width = lines.last().map_or(0, |l| l.chars().count());
         let inner = width.saturating_sub(2);
         if let Some(bottom) = lines.pop() {
-            let middle: String = bottom.chars().skip(1).take(inner).collect();
-            lines.push(format!("├{middle}┤"));
+            // Without rows the header's separator already closes the table's body.
+            if !lines.last().is_some_and(|l| l.starts_with('├')) {
+                let middle: String = bottom.chars().skip(1).take(inner).collect();
+                lines.push(format!("├{middle}┤"));
+            }
         }
         for line in footer {
             lines.push(format!("│{}│", center(&line, inner)));
@@ -386,8 +426,15 @@ mod tests {
             Arc::new(Int32Array::from(Vec::<i32>::new())) as ArrayRef,
         )]);
         let text = render(&r, &BoxOptions::default()).unwrap();
-        assert!(text.contains("0 rows"), "{text}");
-        assert!(text.contains("integer"), "{text}");
+        let expected = "\
+┌─────────┐
+│    a    │
+│ integer │
+├─────────┤
+│ 0 rows  │
+└─────────┘
+";
+        assert_eq!(text, expected);
     }
 
     #[test]
@@ -416,6 +463,25 @@ mod tests {
         assert!(!text.contains("c5"), "{text}");
         assert!(text.contains(ELLIPSIS), "{text}");
         assert!(text.contains("10 columns"), "{text}");
+    }
+
+    #[test]
+    fn plans_keep_their_lines() {
+        let r = result(vec![
+            (
+                "explain_key",
+                Arc::new(StringArray::from(vec!["physical_plan"])) as ArrayRef,
+            ),
+            (
+                "explain_value",
+                Arc::new(StringArray::from(vec!["Filter: x\n  Scan: t\n"])) as ArrayRef,
+            ),
+        ]);
+        let text = render(&r, &BoxOptions::default()).unwrap();
+        assert_eq!(
+            text,
+            "┌───────────┐\n│ Filter: x │\n│   Scan: t │\n└───────────┘\n"
+        );
     }
 
     #[test]

@@ -178,11 +178,6 @@ pub fn is_blank(text: &str) -> bool {
     true
 }
 
-/// Whether `text` ends inside a literal, identifier or comment that a later line must close.
-pub fn ends_open(text: &str) -> bool {
-    !matches!(scan(text, |_| {}), State::Normal | State::LineComment)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,15 +230,6 @@ mod tests {
         assert!(is_blank("/* a /* b */ c */\n"));
         assert!(!is_blank("/* open"));
         assert!(!is_blank("SELECT"));
-    }
-
-    #[test]
-    fn open_literals() {
-        assert!(ends_open("SELECT 'abc"));
-        assert!(ends_open("SELECT /* x"));
-        assert!(ends_open("SELECT $$ x"));
-        assert!(!ends_open("SELECT 'abc' -- open 'quote"));
-        assert!(!ends_open("SELECT 1"));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use arrow::datatypes::DataType;
 use quiver_engine::Session;
 
-use super::compare::{check, sort_rows};
+use super::compare::{check, full_match, sort_rows};
 use super::format::format_rows;
 use super::parser::{
     substitute, Condition, Item, QueryRecord, Script, StatementExpect, StatementRecord,
@@ -219,8 +219,9 @@ struct FileRun {
     skip_mode: bool,
     /// Why the rest of the file is not run (`require icu`, `halt`, ...).
     stop: Option<String>,
-    /// The failed setup statement that blocks the records after it.
-    blocked_by: Option<String>,
+    /// The failed setup statement that blocks the records after it: where and why, and
+    /// its cause (for grouping).
+    blocked_by: Option<(String, String)>,
     /// A record whose thread is still running after its timeout: nothing more runs.
     poisoned: Option<String>,
     /// Results of labelled queries.
@@ -332,7 +333,7 @@ impl FileRun {
         if let Some(why) = &self.poisoned {
             let detail = Detail {
                 message: why.clone(),
-                cause: "blocked".into(),
+                cause: "an earlier record timed out".into(),
                 ..Default::default()
             };
             return Some(RecordOutcome {
@@ -400,7 +401,13 @@ impl FileRun {
                     format!("error: {}", cause_of_message(&message)),
                 );
                 if is_setup(&sql) && self.blocked_by.is_none() {
-                    self.blocked_by = Some(format!("line {}: {}", s.line, cap(&message, 200)));
+                    let cause = outcome
+                        .detail
+                        .as_ref()
+                        .map(|d| d.cause.clone())
+                        .unwrap_or_default();
+                    self.blocked_by =
+                        Some((format!("line {}: {}", s.line, cap(&message, 200)), cause));
                 }
                 outcome
             }
@@ -500,14 +507,16 @@ impl FileRun {
 
     /// Turns a failure after a failed setup statement into `blocked`.
     fn blocked(&self, mut outcome: RecordOutcome) -> RecordOutcome {
-        if let (Some(by), Status::Failed | Status::Errored) = (&self.blocked_by, &outcome.status) {
+        if let (Some((by, cause)), Status::Failed | Status::Errored) =
+            (&self.blocked_by, &outcome.status)
+        {
             outcome.status = Status::Blocked;
             if let Some(d) = outcome.detail.as_mut() {
                 d.message = format!(
                     "blocked by the failed setup statement at {by}\n{}",
                     d.message
                 );
-                d.cause = "blocked".into();
+                d.cause = format!("setup failed: {cause}");
             }
         }
         outcome
@@ -798,13 +807,11 @@ fn error_matches(expected: &str, message: &str) -> bool {
     if expected.is_empty() {
         return true;
     }
-    let full_match =
-        |re: &str| regex::Regex::new(&format!("(?s)^(?:{re})$")).is_ok_and(|r| r.is_match(message));
     if let Some(re) = expected.strip_prefix("<REGEX>:") {
-        return full_match(re);
+        return full_match(re, message);
     }
     if let Some(re) = expected.strip_prefix("<!REGEX>:") {
-        return !full_match(re);
+        return !full_match(re, message);
     }
     message.contains(expected)
 }

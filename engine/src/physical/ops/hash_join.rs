@@ -100,6 +100,8 @@ struct Prober {
     schema: SchemaRef,
     joined_schema: SchemaRef,
     batch_size: usize,
+    /// For cancellation checks inside long cross-join probes.
+    ctx: ExecContext,
 }
 
 impl Prober {
@@ -151,6 +153,7 @@ impl Prober {
             if chunk < n {
                 let mut out = Vec::new();
                 for o in (0..n).step_by(chunk) {
+                    self.ctx.check_cancelled()?;
                     out.extend(self.probe_batch(&batch.slice(o, chunk.min(n - o)))?);
                 }
                 return Ok(out);
@@ -309,6 +312,7 @@ impl ExecutionPlan for HashJoinExec {
             schema: self.schema.clone(),
             joined_schema: self.joined_schema.clone(),
             batch_size: ctx.batch_size(),
+            ctx: ctx.clone(),
         });
         let p = prober.clone();
         let tasks = self.left.execute(ctx)?.map(move |bs| {
