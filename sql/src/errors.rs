@@ -72,3 +72,29 @@ mod tests {
         );
     }
 }
+
+/// DuckDB's name for the kind of an error (`Parser Error`, `Binder Error`, `Conversion
+/// Error`, ...), so messages read as DuckDB's do and DuckDB's tests can match them.
+pub fn duckdb_kind(error: &Error) -> String {
+    let msg = error.to_string();
+    match error.category() {
+        "Syntax" => "Parser Error".into(),
+        "ColumnNotFound" | "Schema" | "Plan" => "Binder Error".into(),
+        "TableNotFound" | "FunctionNotFound" => "Catalog Error".into(),
+        "Compute" if msg.starts_with("could not convert") || msg.starts_with("cast failed") => {
+            "Conversion Error".into()
+        }
+        "Compute" if msg.contains("overflow") => "Out of Range Error".into(),
+        "Compute" | "InvalidData" => "Invalid Input Error".into(),
+        "Io" => "IO Error".into(),
+        "NotSupported" => "Not implemented Error".into(),
+        "Cancelled" => "Interrupted".into(),
+        "Internal" => "INTERNAL Error".into(),
+        other => format!("{other} Error"),
+    }
+}
+
+/// `<Kind> Error: message`, as the shell prints errors and DuckDB's tests expect them.
+pub fn describe(error: &Error) -> String {
+    format!("{}: {error}", duckdb_kind(error))
+}

@@ -381,6 +381,10 @@ impl SqlPlanner<'_> {
                     .map(|i| i.value.clone()),
             },
             SqlExpr::Tuple(items) if items.len() == 1 => go(&items[0])?,
+            SqlExpr::Array(a) => call(
+                "list_value",
+                a.elem.iter().map(&mut go).collect::<Result<_>>()?,
+            ),
             other => return Err(Error::NotSupported(format!("the SQL expression `{other}`"))),
         })
     }

@@ -322,10 +322,19 @@ impl<'a> Parser<'a> {
                                 body,
                             });
                         }
-                        _ => items.push(Item::Unknown {
-                            line: line_no,
-                            reason: format!("malformed loop `{trimmed}`"),
-                        }),
+                        _ => {
+                            items.push(Item::Unknown {
+                                line: line_no,
+                                reason: format!("malformed loop `{trimmed}`"),
+                            });
+                            // Its records still count (as not reached).
+                            items.push(Item::Loop {
+                                line: line_no,
+                                var: String::new(),
+                                values: vec![],
+                                body,
+                            });
+                        }
                     }
                     if !closed {
                         return (items, false);
@@ -346,10 +355,19 @@ impl<'a> Parser<'a> {
                                 body,
                             });
                         }
-                        _ => items.push(Item::Unknown {
-                            line: line_no,
-                            reason: format!("malformed foreach `{trimmed}`"),
-                        }),
+                        _ => {
+                            items.push(Item::Unknown {
+                                line: line_no,
+                                reason: format!("malformed foreach `{trimmed}`"),
+                            });
+                            // Its records still count (as not reached).
+                            items.push(Item::Loop {
+                                line: line_no,
+                                var: String::new(),
+                                values: vec![],
+                                body,
+                            });
+                        }
                     }
                     if !closed {
                         return (items, false);

@@ -457,14 +457,17 @@ pub fn json_str(s: &str) -> String {
     out
 }
 
-/// A value-free prefix of an error message for grouping: its first line with quoted
-/// names and numbers replaced by placeholders, cut to 80 characters.
+/// A value-free prefix of an error message for grouping: its first line up to a `; `
+/// (where suggestions start), with quoted names and numbers replaced by placeholders,
+/// cut to 80 characters.
 pub fn cause_of_message(message: &str) -> String {
     let first = message
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
+    // A suggestion after `; ` ("did you mean ..") is not part of the cause.
+    let first = first.split("; ").next().unwrap_or(first);
     let mut out = String::new();
     let mut chars = first.chars().peekable();
     while let Some(c) = chars.next() {
@@ -556,6 +559,10 @@ mod tests {
         assert_eq!(
             cause_of_message("column `x1` not found in 3 tables\nmore"),
             "column `_` not found in N tables"
+        );
+        assert_eq!(
+            cause_of_message("scalar function `f` does not exist; did you mean `g`?"),
+            "scalar function `_` does not exist"
         );
         assert_eq!(json_str("a\"b\n"), "\"a\\\"b\\n\"");
         assert_eq!(cap("héllo", 2), "h...");

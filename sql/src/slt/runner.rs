@@ -8,7 +8,8 @@
 //! the engine names `quiver` and `duckdb`, `load` skips the rest of the file and `halt`
 //! ends it. A `statement ok` that is a `SET` / `PRAGMA` of a setting that only tunes
 //! performance (`threads`, `verify_parallelism`, ...) is a no-op that passes; any other
-//! setting runs, and when the engine refuses it the rest of the file is skipped. A
+//! setting changes what the records after it expect, so it and the rest of the file are
+//! skipped (reason `setting <name>`). A
 //! failing `statement ok` that changes state (DDL, DML, anything but a query) marks the
 //! records after it that do not pass as blocked.
 
@@ -365,14 +366,18 @@ impl FileRun {
         } else {
             None
         };
-        if let Some(name) = &setting {
+        if let Some(name) = setting {
             if PERFORMANCE_SETTINGS.contains(&name.as_str()) {
-                return RecordOutcome {
-                    line: s.line,
-                    status: Status::Passed,
-                    detail: None,
-                };
+                return passed(s.line);
             }
+            // A setting that changes results: the records after it expect its semantics.
+            let reason = format!("setting {name}");
+            self.stop = Some(reason.clone());
+            return RecordOutcome {
+                line: s.line,
+                status: Status::Skipped(reason),
+                detail: None,
+            };
         }
         let outcome = match (self.execute(&sql, false), s.expect) {
             (Exec::Ok { .. }, StatementExpect::Ok | StatementExpect::Maybe) => passed(s.line),
@@ -385,15 +390,6 @@ impl FileRun {
                 vec![],
             ),
             (Exec::Err(message), StatementExpect::Ok) => {
-                if let Some(name) = setting {
-                    let reason = format!("setting {name}");
-                    self.stop = Some(reason.clone());
-                    return RecordOutcome {
-                        line: s.line,
-                        status: Status::Skipped(reason),
-                        detail: None,
-                    };
-                }
                 let outcome = errored(
                     s.line,
                     &sql,
@@ -433,7 +429,7 @@ impl FileRun {
                 &message,
                 format!("panic: {}", cause_of_message(&message)),
             ),
-            (Exec::Timeout, _) => errored(s.line, &sql, "timeout", "timeout".into()),
+            (Exec::Timeout, _) => errored(s.line, &sql, &self.timed_out(), "timeout".into()),
         };
         self.blocked(outcome)
     }
@@ -500,9 +496,13 @@ impl FileRun {
                 &message,
                 format!("panic: {}", cause_of_message(&message)),
             ),
-            Exec::Timeout => errored(q.line, &sql, "timeout", "timeout".into()),
+            Exec::Timeout => errored(q.line, &sql, &self.timed_out(), "timeout".into()),
         };
         self.blocked(outcome)
+    }
+
+    fn timed_out(&self) -> String {
+        format!("timed out after {:.1} s", self.timeout.as_secs_f64())
     }
 
     /// Turns a failure after a failed setup statement into `blocked`.
@@ -546,7 +546,7 @@ impl FileRun {
                         };
                         Exec::Ok { types, rows }
                     }
-                    Err(e) => Exec::Err(e.to_string()),
+                    Err(e) => Exec::Err(crate::errors::describe(&e)),
                 }));
                 let exec =
                     result.unwrap_or_else(|payload| Exec::Panic(panic_message(payload.as_ref())));
@@ -758,7 +758,24 @@ fn setting_name(sql: &str) -> Option<String> {
         .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
         .unwrap_or(rest.len());
     let name = &rest[..end];
-    if keyword == "pragma" && rest[end..].trim_start().starts_with('(') {
+    // `PRAGMA f(..)` calls and the pragmas that only show something are statements.
+    const SHOWING_PRAGMAS: &[&str] = &[
+        "show_tables",
+        "show_tables_expanded",
+        "show_databases",
+        "database_list",
+        "database_size",
+        "version",
+        "platform",
+        "functions",
+        "collations",
+        "storage_info",
+        "metadata_info",
+        "user_agent",
+    ];
+    if keyword == "pragma"
+        && (rest[end..].trim_start().starts_with('(') || SHOWING_PRAGMAS.contains(&&rest[..end]))
+    {
         return None;
     }
     let name = name.rsplit('.').next().unwrap_or(name);
@@ -864,6 +881,7 @@ mod tests {
             Some("verify_parallelism".into())
         );
         assert_eq!(setting_name("PRAGMA table_info('t')"), None);
+        assert_eq!(setting_name("PRAGMA show_tables"), None);
         assert_eq!(setting_name("SELECT 1"), None);
         assert_eq!(
             setting_name("SET scalar_subquery_error_on_multiple_rows=false"),

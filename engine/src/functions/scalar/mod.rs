@@ -2,6 +2,7 @@
 
 mod conditional;
 mod datetime;
+mod list;
 mod math;
 mod string;
 mod util;
@@ -37,4 +38,5 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     datetime::register(r);
     math::register(r);
     conditional::register(r);
+    list::register(r);
 }
