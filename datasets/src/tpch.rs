@@ -120,21 +120,6 @@ pub fn write_all(sf: f64, dir: &Path, format: FileFormat) -> Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generates_tables_in_parts_like_one_piece() {
-        let (_, batches) = generate("orders", 0.01).unwrap();
-        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-        assert_eq!(rows, 15_000);
-        let (_, nation) = generate("nation", 0.01).unwrap();
-        assert_eq!(nation.iter().map(|b| b.num_rows()).sum::<usize>(), 25);
-        assert!(generate("nope", 1.0).is_err());
-    }
-}
-
 /// Compares result rows (display strings) with an official answer file
 /// (`|`-separated, header row). Numbers compare by value: decimals exactly at the
 /// answer's printed scale, others within 1e-9 relative. `skip` names columns (by
@@ -184,5 +169,20 @@ fn cell_matches(got: &str, want: &str) -> bool {
             (rounded - wv).abs() <= tol || (gv - wv).abs() <= tol
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generates_tables_in_parts_like_one_piece() {
+        let (_, batches) = generate("orders", 0.01).unwrap();
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        assert_eq!(rows, 15_000);
+        let (_, nation) = generate("nation", 0.01).unwrap();
+        assert_eq!(nation.iter().map(|b| b.num_rows()).sum::<usize>(), 25);
+        assert!(generate("nope", 1.0).is_err());
     }
 }

@@ -54,25 +54,6 @@ pub fn syntax_error(sql: &str, e: &ParserError) -> Error {
     Error::Syntax(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn points_at_the_token() {
-        let sql = "SELECT *\nFROM t WHERE WHERE x";
-        let e = sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::DuckDbDialect {}, sql)
-            .unwrap_err();
-        let msg = syntax_error(sql, &e).to_string();
-        assert!(msg.starts_with("syntax error: "), "{msg}");
-        assert!(msg.contains("LINE 2: FROM t WHERE WHERE x"), "{msg}");
-        assert!(
-            msg.lines().last().unwrap().trim_end().ends_with('^'),
-            "{msg}"
-        );
-    }
-}
-
 /// DuckDB's name for the kind of an error (`Parser Error`, `Binder Error`, `Conversion
 /// Error`, ...), so messages read as DuckDB's do and DuckDB's tests can match them.
 pub fn duckdb_kind(error: &Error) -> String {
@@ -97,4 +78,23 @@ pub fn duckdb_kind(error: &Error) -> String {
 /// `<Kind> Error: message`, as the shell prints errors and DuckDB's tests expect them.
 pub fn describe(error: &Error) -> String {
     format!("{}: {error}", duckdb_kind(error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_the_token() {
+        let sql = "SELECT *\nFROM t WHERE WHERE x";
+        let e = sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::DuckDbDialect {}, sql)
+            .unwrap_err();
+        let msg = syntax_error(sql, &e).to_string();
+        assert!(msg.starts_with("syntax error: "), "{msg}");
+        assert!(msg.contains("LINE 2: FROM t WHERE WHERE x"), "{msg}");
+        assert!(
+            msg.lines().last().unwrap().trim_end().ends_with('^'),
+            "{msg}"
+        );
+    }
 }

@@ -221,10 +221,10 @@ impl SqlPlanner<'_> {
             },
             SqlExpr::IsNull(x) => Expr::IsNull(Box::new(go(x)?)),
             SqlExpr::IsNotNull(x) => Expr::IsNotNull(Box::new(go(x)?)),
-            SqlExpr::IsTrue(x) => go(x)?.is_not_distinct(lit(true)),
-            SqlExpr::IsNotTrue(x) => go(x)?.is_distinct(lit(true)),
-            SqlExpr::IsFalse(x) => go(x)?.is_not_distinct(lit(false)),
-            SqlExpr::IsNotFalse(x) => go(x)?.is_distinct(lit(false)),
+            SqlExpr::IsTrue(x) => go(x)?.not_distinct_from(lit(true)),
+            SqlExpr::IsNotTrue(x) => go(x)?.distinct_from(lit(true)),
+            SqlExpr::IsFalse(x) => go(x)?.not_distinct_from(lit(false)),
+            SqlExpr::IsNotFalse(x) => go(x)?.distinct_from(lit(false)),
             SqlExpr::IsUnknown(x) => Expr::IsNull(Box::new(go(x)?)),
             SqlExpr::IsNotUnknown(x) => Expr::IsNotNull(Box::new(go(x)?)),
             SqlExpr::IsDistinctFrom(a, b) => binary(go(a)?, Operator::IsDistinctFrom, go(b)?),
@@ -602,15 +602,15 @@ impl SqlPlanner<'_> {
 
 /// Helpers on engine expressions used by the planner.
 pub(super) trait ExprExt {
-    fn is_not_distinct(self, other: Expr) -> Expr;
-    fn is_distinct(self, other: Expr) -> Expr;
+    fn not_distinct_from(self, other: Expr) -> Expr;
+    fn distinct_from(self, other: Expr) -> Expr;
 }
 
 impl ExprExt for Expr {
-    fn is_not_distinct(self, other: Expr) -> Expr {
+    fn not_distinct_from(self, other: Expr) -> Expr {
         binary(self, Operator::IsNotDistinctFrom, other)
     }
-    fn is_distinct(self, other: Expr) -> Expr {
+    fn distinct_from(self, other: Expr) -> Expr {
         binary(self, Operator::IsDistinctFrom, other)
     }
 }

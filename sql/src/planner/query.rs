@@ -601,9 +601,13 @@ impl SqlPlanner<'_> {
             check_grouped(e, &agg_schema)?;
         }
         // Output columns, plus hidden ones for ORDER BY and QUALIFY.
+        // A plain column keeps its qualifier (no alias), so `x.id, y.id` stay apart.
         let mut exprs: Vec<Expr> = items2
             .iter()
-            .map(|(e, n)| e.clone().alias(n.clone()))
+            .map(|(e, n)| match e {
+                Expr::Column(c) if c.name == *n => e.clone(),
+                _ => e.clone().alias(n.clone()),
+            })
             .collect();
         for (k, n) in extra_keys.iter().map(|(e, n)| (rewrite(e.clone()), n)) {
             exprs.push(k.alias(n.clone()));
@@ -617,16 +621,17 @@ impl SqlPlanner<'_> {
             }
             None => false,
         };
-        let mut sort_keys: Vec<SortExpr> = vec![];
+        // Sort keys by position in the projection (names may repeat: `x.id, y.id`).
+        let mut sort_positions: Vec<(usize, bool, bool)> = vec![];
         if let Some(o) = order_by {
             match &o.kind {
                 OrderByKind::All(opts) => {
-                    for (_, n) in &items2 {
-                        sort_keys.push(SortExpr {
-                            expr: col(n),
-                            descending: matches!(opts.sort, Some(ast::OrderBySort::Desc)),
-                            nulls_first: opts.nulls_first.unwrap_or(false),
-                        });
+                    for i in 0..items2.len() {
+                        sort_positions.push((
+                            i,
+                            matches!(opts.sort, Some(ast::OrderBySort::Desc)),
+                            opts.nulls_first.unwrap_or(false),
+                        ));
                     }
                 }
                 OrderByKind::Expressions(keys) => {
@@ -634,7 +639,7 @@ impl SqlPlanner<'_> {
                         let descending = matches!(k.options.sort, Some(ast::OrderBySort::Desc));
                         let nulls_first = k.options.nulls_first.unwrap_or(false);
                         let target = match literal_usize(&k.expr) {
-                            Some(n) if n >= 1 && n <= items2.len() => col(&items2[n - 1].1),
+                            Some(n) if n >= 1 && n <= items2.len() => n - 1,
                             Some(n) => {
                                 return Err(Error::Plan(format!(
                                     "ORDER BY position {n} is not in the select list (1 to {})",
@@ -645,16 +650,15 @@ impl SqlPlanner<'_> {
                                 let alias_hit = match &k.expr {
                                     SqlExpr::Identifier(i) => items2
                                         .iter()
-                                        .find(|(_, n)| n.eq_ignore_ascii_case(&i.value))
-                                        .map(|(_, n)| col(n)),
+                                        .position(|(_, n)| n.eq_ignore_ascii_case(&i.value)),
                                     _ => None,
                                 };
                                 match alias_hit {
                                     Some(c) => c,
                                     None => {
                                         let e = rewrite(self.sql_expr(&k.expr, &mut plan)?);
-                                        match items2.iter().find(|(x, _)| *x == e) {
-                                            Some((_, n)) => col(n),
+                                        match items2.iter().position(|(x, _)| *x == e) {
+                                            Some(i) => i,
                                             None => {
                                                 if select.distinct.is_some() {
                                                     return Err(Error::Plan(format!(
@@ -664,19 +668,15 @@ impl SqlPlanner<'_> {
                                                 }
                                                 check_grouped(&e, &agg_schema)?;
                                                 let name = format!("__order{}", exprs.len());
-                                                exprs.push(e.alias(name.clone()));
-                                                col(&name)
+                                                exprs.push(e.alias(name));
+                                                exprs.len() - 1
                                             }
                                         }
                                     }
                                 }
                             }
                         };
-                        sort_keys.push(SortExpr {
-                            expr: target,
-                            descending,
-                            nulls_first,
-                        });
+                        sort_positions.push((target, descending, nulls_first));
                     }
                 }
             }
@@ -687,6 +687,15 @@ impl SqlPlanner<'_> {
             .map(|e| e.output_name())
             .collect();
         let mut plan = plan.project(exprs)?;
+        let projected = plan.schema().clone();
+        let sort_keys: Vec<SortExpr> = sort_positions
+            .into_iter()
+            .map(|(i, descending, nulls_first)| SortExpr {
+                expr: builder_column_of(projected.field(i)),
+                descending,
+                nulls_first,
+            })
+            .collect();
         if qualify {
             plan = plan.filter(col("__qualify"))?;
         }

@@ -17,9 +17,9 @@ use crate::types::{arrow_type, duckdb_type_name};
 fn table_name(name: &ast::ObjectName) -> String {
     name.0
         .iter()
-        .filter_map(|p| p.as_ident())
+        .rev()
+        .find_map(|p| p.as_ident())
         .map(|i| i.value.clone())
-        .last()
         .unwrap_or_default()
 }
 

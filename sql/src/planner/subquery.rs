@@ -137,13 +137,11 @@ impl SqlPlanner<'_> {
         for_scalar: bool,
     ) -> Result<Correlated> {
         match self.plan_query(q, None) {
-            Ok(plan) => {
-                return Ok(Correlated {
-                    plan,
-                    keys: vec![],
-                    residual: vec![],
-                })
-            }
+            Ok(plan) => Ok(Correlated {
+                plan,
+                keys: vec![],
+                residual: vec![],
+            }),
             Err(Error::ColumnNotFound(msg)) => {
                 let select = match q.body.as_ref() {
                     SetExpr::Select(s) if q.with.is_none() => s,

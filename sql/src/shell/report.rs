@@ -6,6 +6,7 @@ pub use crate::errors::{describe, duckdb_kind as kind};
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quiver_engine::Error;
 
     #[test]
     fn duckdb_style_prefixes() {
