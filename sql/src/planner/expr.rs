@@ -385,6 +385,26 @@ impl SqlPlanner<'_> {
                 "list_value",
                 a.elem.iter().map(&mut go).collect::<Result<_>>()?,
             ),
+            SqlExpr::Dictionary(fields) => {
+                let mut args = vec![];
+                for f in fields {
+                    args.push(lit(f.key.value.clone()));
+                    args.push(self.sql_expr(&f.value, plan)?);
+                }
+                call("struct_pack", args)
+            }
+            SqlExpr::CompoundFieldAccess { root, access_chain } => {
+                let mut e = self.sql_expr(root, plan)?;
+                for a in access_chain {
+                    match a {
+                        ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
+                            e = call("list_extract", vec![e, self.sql_expr(index, plan)?]);
+                        }
+                        other => return Err(Error::NotSupported(format!("the access `{other}`"))),
+                    }
+                }
+                e
+            }
             other => return Err(Error::NotSupported(format!("the SQL expression `{other}`"))),
         })
     }
@@ -424,9 +444,13 @@ impl SqlPlanner<'_> {
                 );
                 for a in &list.args {
                     let ae = match a {
-                        FunctionArg::Named { arg, .. }
-                        | FunctionArg::ExprNamed { arg, .. }
-                        | FunctionArg::Unnamed(arg) => arg,
+                        FunctionArg::Named { arg, name, .. } => {
+                            if name_is_struct_pack(&name_of(&f.name)) {
+                                args.push(lit(name.value.clone()));
+                            }
+                            arg
+                        }
+                        FunctionArg::ExprNamed { arg, .. } | FunctionArg::Unnamed(arg) => arg,
                     };
                     match ae {
                         FunctionArgExpr::Expr(x) => args.push(self.sql_expr(x, plan)?),
@@ -598,6 +622,14 @@ impl SqlPlanner<'_> {
             })
             .collect()
     }
+}
+
+fn name_of(n: &ast::ObjectName) -> String {
+    n.to_string().to_lowercase()
+}
+
+fn name_is_struct_pack(n: &str) -> bool {
+    n == "struct_pack"
 }
 
 /// Helpers on engine expressions used by the planner.

@@ -338,6 +338,99 @@ impl SqlPlanner<'_> {
                     is_query: false,
                 })
             }
+            // One writer at a time and no rollback log: transactions are accepted and
+            // every statement takes effect at once.
+            Statement::StartTransaction { .. }
+            | Statement::Commit { .. }
+            | Statement::Rollback { .. } => Ok(empty_result()),
+            // One namespace: schemas are accepted and table names use their last part.
+            Statement::CreateSchema { .. } => Ok(empty_result()),
+            Statement::Delete(d) => {
+                let name = match (&d.from, d.tables.first()) {
+                    (_, Some(t)) => table_name(t),
+                    (
+                        ast::FromTable::WithFromKeyword(f) | ast::FromTable::WithoutKeyword(f),
+                        None,
+                    ) => match f.first().map(|t| &t.relation) {
+                        Some(ast::TableFactor::Table { name, .. }) => table_name(name),
+                        _ => {
+                            return Err(Error::NotSupported(
+                                "DELETE from something other than a table".into(),
+                            ))
+                        }
+                    },
+                };
+                let keep = d
+                    .selection
+                    .as_ref()
+                    .map(|w| format!("WHERE ({w}) IS NOT TRUE"))
+                    .unwrap_or_else(|| "WHERE false".into());
+                self.rewrite_table(&name, &format!("SELECT * FROM \"{name}\" {keep}"), true)
+            }
+            Statement::Update(u) => {
+                let name = match &u.table.relation {
+                    ast::TableFactor::Table { name, .. } => table_name(name),
+                    _ => {
+                        return Err(Error::NotSupported(
+                            "UPDATE of something other than a table".into(),
+                        ))
+                    }
+                };
+                if u.from.is_some() {
+                    return Err(Error::NotSupported("UPDATE .. FROM".into()));
+                }
+                let schema = catalog.get(&name)?.schema();
+                let cond = u.selection.as_ref().map(|w| w.to_string());
+                let mut cols = vec![];
+                for f in schema.fields() {
+                    let set = u.assignments.iter().find(|a| match &a.target {
+                        ast::AssignmentTarget::ColumnName(c) => {
+                            table_name(c).eq_ignore_ascii_case(f.name())
+                        }
+                        _ => false,
+                    });
+                    let t = crate::types::duckdb_type_name(f.data_type());
+                    cols.push(match (set, &cond) {
+                        (Some(a), Some(c)) => format!(
+                            "CASE WHEN {c} THEN CAST({} AS {t}) ELSE \"{}\" END AS \"{}\"",
+                            a.value,
+                            f.name(),
+                            f.name()
+                        ),
+                        (Some(a), None) => format!("CAST({} AS {t}) AS \"{}\"", a.value, f.name()),
+                        (None, _) => format!("\"{}\"", f.name()),
+                    });
+                }
+                // DuckDB reports the rows the condition selects.
+                let where_sql = cond
+                    .as_ref()
+                    .map(|c| format!(" WHERE {c}"))
+                    .unwrap_or_default();
+                let counted = self
+                    .ctx
+                    .sql(&format!("SELECT count(*) FROM \"{name}\"{where_sql}"))?;
+                let updated = counted
+                    .batches
+                    .first()
+                    .and_then(|b| {
+                        b.column(0)
+                            .as_any()
+                            .downcast_ref::<arrow::array::Int64Array>()
+                            .map(|a| a.value(0))
+                    })
+                    .unwrap_or(0);
+                let mut result = self.rewrite_table(
+                    &name,
+                    &format!("SELECT {} FROM \"{name}\"", cols.join(", ")),
+                    false,
+                )?;
+                let s = result.schema.clone();
+                result.batches = vec![RecordBatch::try_new(
+                    s,
+                    vec![Arc::new(arrow::array::Int64Array::from(vec![updated]))],
+                )?];
+                Ok(result)
+            }
             Statement::Set(_) => {
                 // Settings that only tune performance are accepted; the shell applies
                 // `threads` by rebuilding its session.
@@ -348,6 +441,44 @@ impl SqlPlanner<'_> {
                 first_words(&other.to_string())
             ))),
         }
+    }
+
+    /// Replaces a table's rows with the result of `sql` (DELETE and UPDATE); returns the
+    /// number of rows deleted (or, for UPDATE, the table's rows).
+    fn rewrite_table(&self, name: &str, sql: &str, deleting: bool) -> Result<QueryResult> {
+        let catalog = self.ctx.session().catalog();
+        let source = catalog.get(name)?;
+        let schema = source.schema();
+        let n_before = source.estimated_rows().unwrap_or(0);
+        let stmts = self.ctx.parse(sql)?;
+        let stmt = stmts
+            .first()
+            .ok_or_else(|| Error::Internal(format!("no statement in `{sql}`")))?;
+        let plan = SqlPlanner::new(self.ctx, sql).plan_query_statement(stmt)?;
+        let rows = relabel(&schema, self.ctx.session().execute(plan)?)?;
+        let n_after: usize = rows.iter().map(|b| b.num_rows()).sum();
+        catalog.register(name, Arc::new(MemoryTable::try_new(schema, rows)?));
+        let changed = if deleting {
+            n_before.saturating_sub(n_after)
+        } else {
+            n_after
+        };
+        let s: SchemaRef = Arc::new(Schema::new(vec![Field::new(
+            "Count",
+            arrow::datatypes::DataType::Int64,
+            false,
+        )]));
+        let b = RecordBatch::try_new(
+            s.clone(),
+            vec![Arc::new(arrow::array::Int64Array::from(vec![
+                changed as i64,
+            ]))],
+        )?;
+        Ok(QueryResult {
+            schema: s,
+            batches: vec![b],
+            is_query: false,
+        })
     }
 
     fn describe(&self, plan: LogicalPlanBuilder) -> Result<QueryResult> {
