@@ -70,7 +70,22 @@ pub fn arrow_type(t: &SqlType) -> Result<DataType> {
         S::SmallIntUnsigned(_) | S::USmallInt | S::UInt16 => DataType::UInt16,
         S::IntUnsigned(_) | S::IntegerUnsigned(_) | S::UInt32 => DataType::UInt32,
         S::BigIntUnsigned(_) | S::UBigInt | S::UInt64 => DataType::UInt64,
-        S::HugeInt | S::Int128 => DataType::Decimal128(38, 0),
+        // 128-bit integers as 38-digit decimals (the widest exact Arrow integer type here).
+        S::HugeInt | S::Int128 | S::UHugeInt => DataType::Decimal128(38, 0),
+        S::Struct(fields, _) => DataType::Struct(
+            fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let name = f
+                        .field_name
+                        .as_ref()
+                        .map_or_else(|| format!("v{}", i + 1), |n| n.value.clone());
+                    Ok(Field::new(name, arrow_type(&f.field_type)?, true))
+                })
+                .collect::<Result<Vec<_>>>()?
+                .into(),
+        ),
         S::Real | S::Float4 | S::Float32 => DataType::Float32,
         S::Float(info) => match info {
             sqlparser::ast::ExactNumberInfo::Precision(p) if *p <= 24 => DataType::Float32,
@@ -118,7 +133,9 @@ pub fn arrow_type(t: &SqlType) -> Result<DataType> {
                 ("USMALLINT", _) => DataType::UInt16,
                 ("UINTEGER", _) => DataType::UInt32,
                 ("UBIGINT", _) => DataType::UInt64,
-                ("HUGEINT", _) | ("INT128", _) => DataType::Decimal128(38, 0),
+                ("HUGEINT", _) | ("INT128", _) | ("UHUGEINT", _) | ("UINT128", _) => {
+                    DataType::Decimal128(38, 0)
+                }
                 ("TIMESTAMP_S", _) => DataType::Timestamp(TimeUnit::Second, None),
                 ("TIMESTAMP_MS", _) => DataType::Timestamp(TimeUnit::Millisecond, None),
                 ("TIMESTAMP_NS", _) => DataType::Timestamp(TimeUnit::Nanosecond, None),

@@ -290,6 +290,24 @@ pub fn cast_array(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRe
 }
 
 fn cast_array_plain(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRef> {
+    // DuckDB ignores surrounding whitespace when it parses a string as a number, date or
+    // boolean (`' 1 '::INTEGER` is 1).
+    if crate::types::is_string(a.data_type())
+        && !crate::types::is_string(to)
+        && !matches!(to, DataType::Binary | DataType::LargeBinary)
+    {
+        let s = arrow::compute::cast(a, &DataType::Utf8)?;
+        let s = s.as_string::<i32>();
+        if s.iter().flatten().any(|v| v.len() != v.trim().len()) {
+            let trimmed: ArrayRef =
+                Arc::new(s.iter().map(|v| v.map(str::trim)).collect::<StringArray>());
+            return cast_array_checked(&trimmed, to, try_cast);
+        }
+    }
+    cast_array_checked(a, to, try_cast)
+}
+
+fn cast_array_checked(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRef> {
     let opts = CastOptions {
         safe: try_cast,
         format_options: FormatOptions::default(),

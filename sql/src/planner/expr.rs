@@ -163,7 +163,21 @@ impl SqlPlanner<'_> {
         let mut go = |x: &SqlExpr| self.sql_expr(x, plan);
         Ok(match e {
             SqlExpr::Identifier(i) => Expr::Column(Column::new(i.value.clone())),
-            SqlExpr::CompoundIdentifier(parts) => column_from_idents(parts),
+            SqlExpr::CompoundIdentifier(parts) => {
+                let c = column_from_idents(parts);
+                // `s.f` where `s` is a struct column, not a table: a field access.
+                let schema = plan.schema();
+                let resolves = |e: &Expr| c_resolves(e, schema);
+                if parts.len() >= 2 && !resolves(&c) {
+                    let head = Expr::Column(Column::new(parts[0].value.clone()));
+                    if resolves(&head) {
+                        return Ok(parts[1..].iter().fold(head, |e, f| {
+                            call("struct_extract", vec![e, lit(f.value.clone())])
+                        }));
+                    }
+                }
+                c
+            }
             SqlExpr::Value(v) => Expr::Literal(self.value(&v.value)?),
             SqlExpr::Nested(inner) => go(inner)?,
             SqlExpr::TypedString(ts) => {
@@ -398,7 +412,20 @@ impl SqlPlanner<'_> {
                 for a in access_chain {
                     match a {
                         ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
-                            e = call("list_extract", vec![e, self.sql_expr(index, plan)?]);
+                            let i = self.sql_expr(index, plan)?;
+                            // `s['field']` reads a struct field; `l[1]` a list element.
+                            let is_name = matches!(&i, Expr::Literal(v) if v.as_str().is_some());
+                            e = call(
+                                if is_name {
+                                    "struct_extract"
+                                } else {
+                                    "list_extract"
+                                },
+                                vec![e, i],
+                            );
+                        }
+                        ast::AccessExpr::Dot(SqlExpr::Identifier(field)) => {
+                            e = call("struct_extract", vec![e, lit(field.value.clone())]);
                         }
                         other => return Err(Error::NotSupported(format!("the access `{other}`"))),
                     }
@@ -538,6 +565,15 @@ impl SqlPlanner<'_> {
         let func = match func.as_str() {
             "datepart" => "date_part".to_string(),
             "list_aggr" | "array_agg" => return Ok(agg_call("list", args)),
+            // An unnamed struct; fields are named v1, v2, ... (DuckDB leaves them unnamed).
+            "row" => {
+                let mut packed = vec![];
+                for (i, a) in args.into_iter().enumerate() {
+                    packed.push(lit(format!("v{}", i + 1)));
+                    packed.push(a);
+                }
+                return Ok(call("struct_pack", packed));
+            }
             _ => func,
         };
         registry().scalar(&func)?;
@@ -622,6 +658,12 @@ impl SqlPlanner<'_> {
             })
             .collect()
     }
+}
+
+fn c_resolves(e: &Expr, schema: &quiver_engine::types::QSchema) -> bool {
+    e.columns()
+        .iter()
+        .all(|c| matches!(schema.find(c.relation.as_deref(), &c.name), Ok(Some(_))))
 }
 
 fn name_of(n: &ast::ObjectName) -> String {

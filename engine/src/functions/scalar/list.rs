@@ -28,6 +28,13 @@ pub(super) fn register(r: &mut FunctionRegistry) {
         volatile: false,
     });
     r.add_scalar(ScalarFunctionDef {
+        name: "struct_extract",
+        aliases: &[],
+        signature: struct_extract_signature,
+        invoke: struct_extract,
+        volatile: false,
+    });
+    r.add_scalar(ScalarFunctionDef {
         name: "list_extract",
         aliases: &["array_extract", "list_element"],
         signature: list_extract_signature,
@@ -110,6 +117,73 @@ fn struct_pack(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue>
         ColumnarValue::Scalar(ScalarValue::try_from_array(s)?)
     } else {
         ColumnarValue::Array(s)
+    })
+}
+
+fn struct_field_index(fields: &arrow::datatypes::Fields, name: &str) -> Option<usize> {
+    fields.iter().position(|f| f.name() == name).or_else(|| {
+        fields
+            .iter()
+            .position(|f| f.name().eq_ignore_ascii_case(name))
+    })
+}
+
+fn struct_extract_signature(args: &[DataType], lits: &[Option<ScalarValue>]) -> Result<Signature> {
+    let name = lits
+        .get(1)
+        .and_then(|l| l.as_ref())
+        .and_then(|l| l.as_str().map(str::to_string));
+    match (args, name) {
+        ([DataType::Struct(fields), _], Some(name)) => {
+            let i = struct_field_index(fields, &name).ok_or_else(|| {
+                let names: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
+                Error::ColumnNotFound(format!(
+                    "struct has no field `{name}`; its fields are {}{}",
+                    crate::error::list_names(names.iter().copied()),
+                    crate::error::did_you_mean(&name, names.iter().copied())
+                ))
+            })?;
+            Ok(Signature {
+                args: args.to_vec(),
+                ret: fields[i].data_type().clone(),
+            })
+        }
+        _ => Err(crate::functions::signature_error(
+            "struct_extract",
+            "a struct and a constant field name",
+            args,
+        )),
+    }
+}
+
+fn struct_extract(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {
+    let all_scalar = args.iter().all(|a| a.as_scalar().is_some());
+    let rows = if all_scalar { 1 } else { num_rows };
+    let s = args[0].to_array(rows)?;
+    let name = args[1]
+        .as_scalar()
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let st = s.as_struct();
+    let i = struct_field_index(st.fields(), &name)
+        .ok_or_else(|| Error::ColumnNotFound(format!("struct has no field `{name}`")))?;
+    let child = st.column(i).clone();
+    // A NULL struct has NULL fields.
+    let out = match st.nulls() {
+        Some(n) if n.null_count() > 0 => arrow::compute::nullif(
+            &child,
+            &arrow::array::BooleanArray::new(n.inner().clone(), None)
+                .iter()
+                .map(|v| v.map(|b| !b))
+                .collect(),
+        )?,
+        _ => child,
+    };
+    Ok(if all_scalar {
+        ColumnarValue::Scalar(ScalarValue::try_from_array(out)?)
+    } else {
+        ColumnarValue::Array(out)
     })
 }
 
