@@ -3,7 +3,9 @@
 mod conditional;
 mod datetime;
 mod list;
+mod list_ops;
 mod math;
+mod similarity;
 mod string;
 mod util;
 
@@ -39,4 +41,6 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     math::register(r);
     conditional::register(r);
     list::register(r);
+    list_ops::register(r);
+    similarity::register(r);
 }
