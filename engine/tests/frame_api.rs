@@ -844,3 +844,41 @@ fn mistakes_surface_at_collect() {
     let err = bad.select([col("id")]).collect().unwrap_err();
     assert_eq!(err.category(), "ColumnNotFound");
 }
+
+#[test]
+fn explode_gives_one_row_per_list_element() {
+    use arrow::array::{Int32Array, ListArray};
+    use arrow::datatypes::Int32Type;
+    let lists = ListArray::from_iter_primitive::<Int32Type, _, _>(vec![
+        Some(vec![Some(1), Some(2)]),
+        None,
+        Some(vec![]),
+        Some(vec![Some(3)]),
+    ]);
+    let df = DataFrame::from_columns(vec![
+        (
+            "k",
+            std::sync::Arc::new(Int32Array::from(vec![10, 20, 30, 40])),
+        ),
+        ("l", std::sync::Arc::new(lists)),
+    ])
+    .unwrap();
+    let out = df.lazy().explode("l").collect().unwrap();
+    let b = out.to_batch().unwrap();
+    let k: Vec<i32> = b
+        .column(0)
+        .as_any()
+        .downcast_ref::<Int32Array>()
+        .unwrap()
+        .values()
+        .to_vec();
+    let l: Vec<i32> = b
+        .column(1)
+        .as_any()
+        .downcast_ref::<Int32Array>()
+        .unwrap()
+        .values()
+        .to_vec();
+    assert_eq!(k, vec![10, 10, 40]);
+    assert_eq!(l, vec![1, 2, 3]);
+}

@@ -334,6 +334,13 @@ impl LazyFrame {
         self.then(|b| Ok(b.limit(offset, Some(len))))
     }
 
+    /// One row per element of the list column `column` (Polars' `explode`; rows with an
+    /// empty or NULL list are dropped, as DuckDB's `unnest` does).
+    pub fn explode(self, column: &str) -> Self {
+        let column = column.to_string();
+        self.then(move |b| b.unnest(&column))
+    }
+
     /// Distinct rows.
     pub fn unique(self) -> Self {
         self.then(|b| Ok(b.distinct()))

@@ -584,6 +584,33 @@ impl LogicalPlanBuilder {
         }))))
     }
 
+    /// One row per element of the list column `name` (rows with a NULL or empty list
+    /// produce none); the column takes the list's element type.
+    pub fn unnest(self, name: &str) -> Result<Self> {
+        let schema = self.schema().clone();
+        let column = schema.index_of(None, name)?;
+        let f = schema.field(column);
+        let element = match f.data_type() {
+            DataType::List(e) | DataType::LargeList(e) => e.data_type().clone(),
+            other => {
+                return Err(Error::Schema(format!(
+                    "unnest needs a list, but `{}` is {other}",
+                    f.name()
+                )))
+            }
+        };
+        let mut fields = schema.fields().to_vec();
+        fields[column] = QField::new(
+            f.qualifier().map(Arc::from),
+            Arc::new(Field::new(f.name(), element, true)),
+        );
+        Ok(Self::from(Arc::new(LogicalPlan::Unnest(Unnest {
+            input: self.plan,
+            column,
+            schema: qschema(fields)?,
+        }))))
+    }
+
     /// Names the relation (`(..) AS alias`): columns become `alias.name`.
     pub fn alias(self, alias: &str) -> Result<Self> {
         let schema = Arc::new(self.schema().with_qualifier(alias));

@@ -67,6 +67,10 @@ impl LogicalPlan {
             LogicalPlan::Union(_) => "Union".to_string(),
             LogicalPlan::SubqueryAlias(a) => format!("SubqueryAlias: {}", a.alias),
             LogicalPlan::Values(v) => format!("Values: {} rows", v.rows.len()),
+            LogicalPlan::Unnest(u) => format!(
+                "Unnest: {}",
+                u.input.schema().field(u.column).qualified_name()
+            ),
             LogicalPlan::EmptyRelation(e) => {
                 if e.produce_one_row {
                     "EmptyRelation: one row".to_string()

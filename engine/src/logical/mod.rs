@@ -181,6 +181,18 @@ pub struct Values {
     pub schema: QSchemaRef,
 }
 
+/// One output row per element of a list column (`unnest`, Polars' `explode`); rows whose
+/// list is NULL or empty produce none.
+#[derive(Debug, Clone)]
+pub struct Unnest {
+    /// The input.
+    pub input: Arc<LogicalPlan>,
+    /// Index of the list column in the input schema.
+    pub column: usize,
+    /// Output schema: the input's, with the list column replaced by its element type.
+    pub schema: QSchemaRef,
+}
+
 /// No input: zero rows, or one row with no columns (`SELECT 1`).
 #[derive(Debug, Clone)]
 pub struct EmptyRelation {
@@ -219,6 +231,8 @@ pub enum LogicalPlan {
     Values(Values),
     /// See [`EmptyRelation`].
     EmptyRelation(EmptyRelation),
+    /// See [`Unnest`].
+    Unnest(Unnest),
 }
 
 impl LogicalPlan {
@@ -238,6 +252,7 @@ impl LogicalPlan {
             LogicalPlan::SubqueryAlias(n) => &n.schema,
             LogicalPlan::Values(n) => &n.schema,
             LogicalPlan::EmptyRelation(n) => &n.schema,
+            LogicalPlan::Unnest(n) => &n.schema,
         }
     }
 
@@ -257,6 +272,7 @@ impl LogicalPlan {
             LogicalPlan::Distinct(n) => vec![&n.input],
             LogicalPlan::Union(n) => n.inputs.iter().collect(),
             LogicalPlan::SubqueryAlias(n) => vec![&n.input],
+            LogicalPlan::Unnest(n) => vec![&n.input],
         }
     }
 
@@ -308,6 +324,10 @@ impl LogicalPlan {
                 schema: n.schema.clone(),
             }),
             LogicalPlan::SubqueryAlias(n) => LogicalPlan::SubqueryAlias(SubqueryAlias {
+                input: next(),
+                ..n.clone()
+            }),
+            LogicalPlan::Unnest(n) => LogicalPlan::Unnest(Unnest {
                 input: next(),
                 ..n.clone()
             }),

@@ -362,6 +362,11 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
             )?;
             Arc::new(ValuesExec::new(schema, vec![batch]))
         }
+        LogicalPlan::Unnest(u) => Arc::new(UnnestExec::new(
+            u.column,
+            u.schema.to_arrow(),
+            create_physical_plan(&u.input)?,
+        )),
         LogicalPlan::EmptyRelation(e) => {
             let schema = e.schema.to_arrow();
             let rows = usize::from(e.produce_one_row);

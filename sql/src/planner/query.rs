@@ -442,6 +442,64 @@ impl SqlPlanner<'_> {
         r
     }
 
+    /// `SELECT unnest(list) ...`: the list is computed below, expanded by an Unnest node,
+    /// and the select item reads the element column.
+    fn unnest_items(
+        &self,
+        select: &Select,
+        input: LogicalPlanBuilder,
+    ) -> Result<(Select, LogicalPlanBuilder)> {
+        let is_unnest = |e: &SqlExpr| matches!(e, SqlExpr::Function(f) if f.name.to_string().eq_ignore_ascii_case("unnest"));
+        let found: Vec<usize> = select
+            .projection
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                    is_unnest(e)
+                }
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if found.is_empty() {
+            return Ok((select.clone(), input));
+        }
+        if found.len() > 1 {
+            return Err(Error::NotSupported(
+                "more than one unnest in a select list".into(),
+            ));
+        }
+        let mut select = select.clone();
+        let i = found[0];
+        let (call, alias) = match &select.projection[i] {
+            SelectItem::UnnamedExpr(e) => (e.clone(), e.to_string()),
+            SelectItem::ExprWithAlias { expr, alias } => (expr.clone(), alias.value.clone()),
+            _ => unreachable!("found only matches expressions"),
+        };
+        let SqlExpr::Function(f) = &call else {
+            unreachable!("is_unnest matched a function")
+        };
+        let arg = match &f.args {
+            ast::FunctionArguments::List(l) if l.args.len() == 1 => match &l.args[0] {
+                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => e.clone(),
+                other => return Err(Error::NotSupported(format!("unnest({other})"))),
+            },
+            _ => return Err(Error::Plan("unnest takes one list argument".into())),
+        };
+        let mut plan = input;
+        let list = self.sql_expr(&arg, &mut plan)?;
+        let schema = plan.schema().clone();
+        let mut exprs: Vec<Expr> = schema.fields().iter().map(builder_column_of).collect();
+        exprs.push(list.alias("__unnest"));
+        let plan = plan.project(exprs)?.unnest("__unnest")?;
+        select.projection[i] = SelectItem::ExprWithAlias {
+            expr: SqlExpr::Identifier(ast::Ident::new("__unnest")),
+            alias: ast::Ident::new(alias),
+        };
+        Ok((select, plan))
+    }
+
     fn plan_select_inner(
         &self,
         select: &Select,
@@ -449,6 +507,8 @@ impl SqlPlanner<'_> {
         order_by: Option<&ast::OrderBy>,
         extra_keys: &[(Expr, String)],
     ) -> Result<LogicalPlanBuilder> {
+        let (select, input) = self.unnest_items(select, input)?;
+        let select = &select;
         let input_schema = input.schema().clone();
         // Pass 1 (on a scratch copy): what the query aggregates.
         let mut scratch = input.clone();

@@ -10,6 +10,7 @@ mod projection;
 mod scan;
 mod sort;
 mod union;
+mod unnest;
 mod values;
 mod window;
 
@@ -22,5 +23,6 @@ pub use projection::ProjectionExec;
 pub use scan::ScanExec;
 pub use sort::{sort_batches, SortExec, SortKey};
 pub use union::UnionExec;
+pub use unnest::UnnestExec;
 pub use values::ValuesExec;
 pub use window::{create_window_exec, WindowExec};
