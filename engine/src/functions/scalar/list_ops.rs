@@ -22,7 +22,15 @@ pub(super) fn register(r: &mut FunctionRegistry) {
         &'static [&'static str],
         super::super::SignatureFn,
         fn(&[ColumnarValue], usize) -> Result<ColumnarValue>,
-    ); 5] = [
+    ); 8] = [
+        ("list_slice", &["array_slice"], slice_signature, list_slice),
+        (
+            "list_reverse",
+            &["array_reverse"],
+            unary_list_signature,
+            list_reverse,
+        ),
+        ("flatten", &[], flatten_signature, flatten),
         (
             "list_contains",
             &["list_has", "array_contains", "array_has"],
@@ -311,6 +319,129 @@ fn list_unique(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue>
         .map(|x| x.map(|v| v.len() as i64))
         .collect();
     finish(&p, Arc::new(out))
+}
+
+fn slice_signature(args: &[DataType], _: &[Option<ScalarValue>]) -> Result<Signature> {
+    match args {
+        [l @ DataType::List(_), a, b]
+            if (a.is_integer() || *a == DataType::Null)
+                && (b.is_integer() || *b == DataType::Null) =>
+        {
+            Ok(Signature {
+                args: vec![l.clone(), DataType::Int64, DataType::Int64],
+                ret: l.clone(),
+            })
+        }
+        _ => Err(signature_error(
+            "list_slice",
+            "a list, a begin and an end index",
+            args,
+        )),
+    }
+}
+
+fn flatten_signature(args: &[DataType], _: &[Option<ScalarValue>]) -> Result<Signature> {
+    match args {
+        [DataType::List(inner)] if matches!(inner.data_type(), DataType::List(_)) => {
+            Ok(Signature::keep(args, inner.data_type().clone()))
+        }
+        _ => Err(signature_error("flatten", "a list of lists", args)),
+    }
+}
+
+/// Rebuilds a list array from per-row element index lists (`None` = NULL row).
+fn from_indices(list: &ListArray, picked: Vec<Option<Vec<usize>>>) -> Result<ArrayRef> {
+    let field = match list.data_type() {
+        DataType::List(f) => f.clone(),
+        other => return Err(crate::internal_err!("expected a list, got {other}")),
+    };
+    let lengths: Vec<usize> = picked
+        .iter()
+        .map(|x| x.as_ref().map_or(0, Vec::len))
+        .collect();
+    let valid: Vec<bool> = picked.iter().map(Option::is_some).collect();
+    let take: Vec<u32> = picked
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|i| i as u32)
+        .collect();
+    let v = arrow::compute::take(
+        list.values().as_ref(),
+        &arrow::array::UInt32Array::from(take),
+        None,
+    )?;
+    Ok(Arc::new(ListArray::try_new(
+        field,
+        OffsetBuffer::from_lengths(lengths),
+        v,
+        Some(valid.into()),
+    )?))
+}
+
+/// `list_slice(l, begin, end)`: 1-based, inclusive, negative counts from the end.
+fn list_slice(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {
+    let p = prepare(args, num_rows)?;
+    let list = p.arrays[0].as_list::<i32>();
+    let (b, e) = (
+        p.arrays[1].as_primitive::<arrow::datatypes::Int64Type>(),
+        p.arrays[2].as_primitive::<arrow::datatypes::Int64Type>(),
+    );
+    let o = list.value_offsets();
+    let picked = (0..p.rows)
+        .map(|r| {
+            if list.is_null(r) {
+                return None;
+            }
+            let (s, end) = (o[r] as i64, o[r + 1] as i64);
+            let len = end - s;
+            let norm = |i: i64| if i < 0 { len + i + 1 } else { i };
+            let from = if b.is_null(r) {
+                1
+            } else {
+                norm(b.value(r)).max(1)
+            };
+            let to = if e.is_null(r) {
+                len
+            } else {
+                norm(e.value(r)).min(len)
+            };
+            Some(if from > to {
+                vec![]
+            } else {
+                ((s + from - 1)..(s + to)).map(|i| i as usize).collect()
+            })
+        })
+        .collect();
+    finish(&p, from_indices(list, picked)?)
+}
+
+fn list_reverse(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {
+    let p = prepare(args, num_rows)?;
+    let list = p.arrays[0].as_list::<i32>();
+    let o = list.value_offsets();
+    let picked = (0..p.rows)
+        .map(|r| (!list.is_null(r)).then(|| (o[r] as usize..o[r + 1] as usize).rev().collect()))
+        .collect();
+    finish(&p, from_indices(list, picked)?)
+}
+
+fn flatten(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {
+    let p = prepare(args, num_rows)?;
+    let outer = p.arrays[0].as_list::<i32>();
+    let inner = outer.values().as_list::<i32>();
+    let (oo, io) = (outer.value_offsets(), inner.value_offsets());
+    let picked = (0..p.rows)
+        .map(|r| {
+            (!outer.is_null(r)).then(|| {
+                (oo[r] as usize..oo[r + 1] as usize)
+                    .filter(|j| inner.is_valid(*j))
+                    .flat_map(|j| io[j] as usize..io[j + 1] as usize)
+                    .collect()
+            })
+        })
+        .collect();
+    finish(&p, from_indices(inner, picked)?)
 }
 
 #[cfg(test)]

@@ -2,11 +2,13 @@
 
 mod conditional;
 mod datetime;
+mod format;
 mod list;
 mod list_ops;
 mod math;
 mod similarity;
 mod string;
+mod text;
 mod util;
 
 use super::{ColumnarValue, FunctionRegistry, SignatureFn};
@@ -41,6 +43,8 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     math::register(r);
     conditional::register(r);
     list::register(r);
+    format::register(r);
+    text::register(r);
     list_ops::register(r);
     similarity::register(r);
 }
