@@ -401,10 +401,11 @@ impl ViewKeys {
                 let values = (0..n).map(|g| self.keys[g * width + c]);
                 if is_string(t) {
                     let views: Vec<u128> = values.collect();
-                    Ok(
-                        Arc::new(StringViewArray::try_new(views.into(), vec![], nulls)?)
-                            as ArrayRef,
-                    )
+                    // Back to the declared key type (a table that switches to row keys
+                    // re-interns these, and the aggregation casts keys to that type).
+                    let a: ArrayRef =
+                        Arc::new(StringViewArray::try_new(views.into(), vec![], nulls)?);
+                    cast_array(&a, t, false)
                 } else {
                     let ints: Vec<i64> = values.map(|v| v as u64 as i64).collect();
                     int64_as(Arc::new(Int64Array::new(ints.into(), nulls)), t)
@@ -532,5 +533,30 @@ mod tests {
         assert_eq!(strings, vec![Some("A"), None, Some(long), Some("B")]);
         let ints: Vec<Option<i32>> = out[1].as_primitive::<Int32Type>().iter().collect();
         assert_eq!(ints, vec![Some(1), Some(1), Some(2), None]);
+    }
+
+    #[test]
+    fn utf8_keys_switch_to_rows_and_merge() {
+        let types = [DataType::Utf8];
+        let mut a = GroupKeys::try_new(&types).unwrap();
+        let mut b = GroupKeys::try_new(&types).unwrap();
+        let mut ids = vec![];
+        let short: ArrayRef = Arc::new(StringArray::from(vec!["x", "y"]));
+        a.intern(std::slice::from_ref(&short), 2, &mut ids).unwrap();
+        b.intern(&[short], 2, &mut ids).unwrap();
+        let long: ArrayRef = Arc::new(StringArray::from(vec![
+            "a string longer than twelve bytes",
+            "x",
+        ]));
+        a.intern(std::slice::from_ref(&long), 2, &mut ids).unwrap();
+        assert_eq!(ids, vec![2, 0]);
+        a.intern(&[long], 2, &mut ids).unwrap();
+        assert_eq!(ids, vec![2, 0]);
+        assert_eq!(a.merge(&b).unwrap(), vec![0, 1]);
+        let out = a.finish(&types).unwrap();
+        assert_eq!(
+            out[0].as_string::<i32>().value(2),
+            "a string longer than twelve bytes"
+        );
     }
 }
