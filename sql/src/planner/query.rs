@@ -741,11 +741,6 @@ impl SqlPlanner<'_> {
                 }
             }
         }
-        let output_names: Vec<String> = exprs
-            .iter()
-            .take(visible)
-            .map(|e| e.output_name())
-            .collect();
         let mut plan = plan.project(exprs)?;
         let projected = plan.schema().clone();
         let sort_keys: Vec<SortExpr> = sort_positions
@@ -788,7 +783,6 @@ impl SqlPlanner<'_> {
         }
         if plan.schema().len() != visible {
             let s = plan.schema().clone();
-            let _ = &output_names;
             plan = plan.project(
                 (0..visible)
                     .map(|i| builder_column_of(s.field(i)))

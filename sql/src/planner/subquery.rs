@@ -239,33 +239,16 @@ impl SqlPlanner<'_> {
         let alias = self.fresh_name("sq");
         let inner_schema = c.plan.schema().clone();
         let plan = c.plan.alias(&alias)?;
-        let retarget = |e: Expr| -> Expr {
-            let r: std::result::Result<
-                quiver_engine::expr::Transformed<Expr>,
-                std::convert::Infallible,
-            > = e.transform_up(&mut |n| {
-                if let Expr::Column(col) = &n {
-                    if let Ok(Some(_)) = inner_schema.find(col.relation.as_deref(), &col.name) {
-                        if inner_schema.fields().iter().any(|f| {
-                            f.qualifier() == col.relation.as_deref() && f.name() == col.name
-                        }) || col.relation.is_none()
-                        {
-                            return Ok(quiver_engine::expr::Transformed::yes(Expr::Column(
-                                Column::qualified(alias.clone(), col.name.clone()),
-                            )));
-                        }
-                    }
-                }
-                Ok(quiver_engine::expr::Transformed::no(n))
-            });
-            let Ok(t) = r;
-            t.data
-        };
-        let keys = c.keys.into_iter().map(|(o, i)| (o, retarget(i))).collect();
+        // Key sides may be the generated, unqualified `__k{i}` outputs.
+        let keys = c
+            .keys
+            .into_iter()
+            .map(|(o, i)| (o, retarget(i, &inner_schema, &alias, true)))
+            .collect();
         let residual = Expr::conjunction(
             c.residual
                 .into_iter()
-                .map(|r| retarget_residual(r, &inner_schema, &alias)),
+                .map(|r| retarget(r, &inner_schema, &alias, false)),
         );
         Ok((plan, keys, residual, alias))
     }
@@ -404,16 +387,20 @@ impl SqlPlanner<'_> {
     }
 }
 
-/// Points a residual condition's inner column references at the subquery's alias.
-fn retarget_residual(e: Expr, inner: &QSchema, alias: &str) -> Expr {
+/// Points references to the subquery's columns at its alias: columns naming an inner
+/// field exactly, and, with `unqualified_too`, bare names that resolve in the subquery.
+fn retarget(e: Expr, inner: &QSchema, alias: &str, unqualified_too: bool) -> Expr {
     let r: std::result::Result<quiver_engine::expr::Transformed<Expr>, std::convert::Infallible> =
         e.transform_up(&mut |n| {
             if let Expr::Column(c) = &n {
-                if inner
+                let exact = inner
                     .fields()
                     .iter()
-                    .any(|f| f.qualifier() == c.relation.as_deref() && f.name() == c.name)
-                {
+                    .any(|f| f.qualifier() == c.relation.as_deref() && f.name() == c.name);
+                let bare = unqualified_too
+                    && c.relation.is_none()
+                    && matches!(inner.find(None, &c.name), Ok(Some(_)));
+                if exact || bare {
                     return Ok(quiver_engine::expr::Transformed::yes(Expr::Column(
                         Column::qualified(alias, c.name.clone()),
                     )));
