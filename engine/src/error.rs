@@ -34,6 +34,10 @@ pub enum Error {
     /// A failure while computing values (overflow, invalid cast of a value, bad argument).
     #[error("{0}")]
     Compute(String),
+    /// A value does not convert to the requested type (a failed CAST): names the value and
+    /// both types.
+    #[error("{0}")]
+    Conversion(String),
     /// A plan cannot be built as asked (e.g. an aggregate inside a filter).
     #[error("{0}")]
     Plan(String),
@@ -70,6 +74,7 @@ impl Error {
             Error::FunctionNotFound(_) => "FunctionNotFound",
             Error::Schema(_) => "Schema",
             Error::Compute(_) => "Compute",
+            Error::Conversion(_) => "Conversion",
             Error::Plan(_) => "Plan",
             Error::InvalidData(_) => "InvalidData",
             Error::Io { .. } => "Io",

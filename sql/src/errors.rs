@@ -62,6 +62,7 @@ pub fn duckdb_kind(error: &Error) -> String {
         "Syntax" => "Parser Error".into(),
         "ColumnNotFound" | "Schema" | "Plan" => "Binder Error".into(),
         "TableNotFound" | "FunctionNotFound" => "Catalog Error".into(),
+        "Conversion" => "Conversion Error".into(),
         "Compute" if msg.starts_with("could not convert") || msg.starts_with("cast failed") => {
             "Conversion Error".into()
         }

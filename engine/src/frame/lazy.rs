@@ -76,6 +76,7 @@ fn duplicate(e: &Error) -> Error {
         Error::FunctionNotFound(m) => Error::FunctionNotFound(m.clone()),
         Error::Schema(m) => Error::Schema(m.clone()),
         Error::Compute(m) => Error::Compute(m.clone()),
+        Error::Conversion(m) => Error::Conversion(m.clone()),
         Error::Plan(m) => Error::Plan(m.clone()),
         Error::InvalidData(m) => Error::InvalidData(m.clone()),
         Error::Io { context, source } => Error::io(

@@ -11,7 +11,7 @@ use arrow::datatypes::*;
 use arrow::record_batch::RecordBatch;
 use arrow::util::display::FormatOptions;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::expr::Operator;
 use crate::functions::{ColumnarValue, ScalarFunctionDef};
 use crate::types::ScalarValue;
@@ -312,12 +312,8 @@ fn cast_array_checked(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<Arr
         safe: try_cast,
         format_options: FormatOptions::default(),
     };
-    cast_with_options(a, to, &opts).map_err(|e| {
-        Error::Compute(format!(
-            "could not convert {} to {to}: {e}; use TRY_CAST to get NULL for values that do not convert",
-            a.data_type()
-        ))
-    })
+    cast_with_options(a, to, &opts)
+        .map_err(|e| super::cast_error::describe_cast_failure(a, to, &e.to_string()))
 }
 
 fn evaluate_binary(
