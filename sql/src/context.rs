@@ -1,9 +1,11 @@
 //! The SQL entry point: a session plus the SQL-level state (settings, views).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
+use quiver_engine::functions::scalar::sequence::Sequence;
 use quiver_engine::{Result, Session};
 use sqlparser::ast::Statement;
 use sqlparser::dialect::DuckDbDialect;
@@ -45,6 +47,8 @@ impl QueryResult {
 pub struct SqlContext {
     session: Session,
     views: Arc<std::sync::RwLock<std::collections::HashMap<String, String>>>,
+    sequences: Arc<RwLock<HashMap<String, Arc<Sequence>>>>,
+    prepared: Arc<RwLock<HashMap<String, Statement>>>,
 }
 
 impl SqlContext {
@@ -53,6 +57,8 @@ impl SqlContext {
         Self {
             session,
             views: Default::default(),
+            sequences: Default::default(),
+            prepared: Default::default(),
         }
     }
 
@@ -71,6 +77,16 @@ impl SqlContext {
         &self,
     ) -> &Arc<std::sync::RwLock<std::collections::HashMap<String, String>>> {
         &self.views
+    }
+
+    /// Sequences by lower-case name (`CREATE SEQUENCE`).
+    pub(crate) fn sequences(&self) -> &Arc<RwLock<HashMap<String, Arc<Sequence>>>> {
+        &self.sequences
+    }
+
+    /// Prepared statements by lower-case name (`PREPARE`).
+    pub(crate) fn prepared(&self) -> &Arc<RwLock<HashMap<String, Statement>>> {
+        &self.prepared
     }
 
     /// Parses SQL text into statements. Errors show the line with a caret.

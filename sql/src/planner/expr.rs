@@ -178,7 +178,10 @@ impl SqlPlanner<'_> {
                 }
                 c
             }
-            SqlExpr::Value(v) => Expr::Literal(self.value(&v.value)?),
+            SqlExpr::Value(v) => match &v.value {
+                Value::Placeholder(p) => self.parameter(p, plan)?,
+                other => Expr::Literal(self.value(other)?),
+            },
             SqlExpr::Nested(inner) => go(inner)?,
             SqlExpr::TypedString(ts) => {
                 let t = arrow_type(&ts.data_type)?;
@@ -564,6 +567,7 @@ impl SqlPlanner<'_> {
         // Aliases DuckDB spells differently from the engine's registry.
         let func = match func.as_str() {
             "datepart" => "date_part".to_string(),
+            "nextval" | "currval" => return self.sequence_call(&func, &args),
             "list_aggr" | "array_agg" => return Ok(agg_call("list", args)),
             // An unnamed struct; fields are named v1, v2, ... (DuckDB leaves them unnamed).
             "row" => {

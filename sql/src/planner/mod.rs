@@ -7,8 +7,10 @@
 //! EXISTS / IN / scalar subqueries into joins) and [`statements`] (everything but queries).
 
 mod expr;
+mod prepared;
 mod query;
 mod relation;
+mod sequences;
 mod statements;
 mod subquery;
 
@@ -29,6 +31,8 @@ pub struct SqlPlanner<'a> {
     ctes: RefCell<Vec<HashMap<String, Arc<LogicalPlan>>>>,
     /// Named windows (`WINDOW w AS (...)`) in scope, innermost last.
     windows: RefCell<Vec<HashMap<String, sqlparser::ast::WindowSpec>>>,
+    /// The arguments of the prepared statement being executed (`EXECUTE p(args)`).
+    params: RefCell<Vec<sqlparser::ast::Expr>>,
     /// Counter for generated names (subquery aliases).
     next_id: RefCell<usize>,
 }
@@ -40,6 +44,7 @@ impl<'a> SqlPlanner<'a> {
             ctx,
             ctes: RefCell::new(vec![]),
             windows: RefCell::new(vec![]),
+            params: RefCell::new(vec![]),
             next_id: RefCell::new(0),
         }
     }

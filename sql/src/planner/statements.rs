@@ -14,7 +14,7 @@ use super::SqlPlanner;
 use crate::context::QueryResult;
 use crate::types::{arrow_type, duckdb_type_name};
 
-fn table_name(name: &ast::ObjectName) -> String {
+pub(super) fn table_name(name: &ast::ObjectName) -> String {
     name.0
         .iter()
         .rev()
@@ -191,6 +191,7 @@ impl SqlPlanner<'_> {
                             .unwrap_or_else(|e| e.into_inner())
                             .remove(&name.to_lowercase())
                             .is_some(),
+                        ObjectType::Sequence => self.drop_sequence(&name),
                         other => return Err(Error::NotSupported(format!("DROP {other}"))),
                     };
                     if !gone && !*if_exists {
@@ -430,6 +431,30 @@ impl SqlPlanner<'_> {
                     vec![Arc::new(arrow::array::Int64Array::from(vec![updated]))],
                 )?];
                 Ok(result)
+            }
+            Statement::CreateSequence {
+                if_not_exists,
+                name,
+                sequence_options,
+                ..
+            } => {
+                self.create_sequence(name, *if_not_exists, sequence_options)?;
+                Ok(empty_result())
+            }
+            Statement::Prepare {
+                name, statement, ..
+            } => {
+                self.prepare(&name.value, statement)?;
+                Ok(empty_result())
+            }
+            Statement::Execute {
+                name: Some(name),
+                parameters,
+                ..
+            } => self.execute_prepared(&table_name(name), parameters),
+            Statement::Deallocate { name, .. } => {
+                self.deallocate(&name.value);
+                Ok(empty_result())
             }
             Statement::Set(_) => {
                 // Settings that only tune performance are accepted; the shell applies

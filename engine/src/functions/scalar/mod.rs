@@ -6,6 +6,7 @@ mod format;
 mod list;
 mod list_ops;
 mod math;
+pub mod sequence;
 mod similarity;
 mod string;
 mod text;
@@ -47,4 +48,5 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     text::register(r);
     list_ops::register(r);
     similarity::register(r);
+    sequence::register(r);
 }
