@@ -91,7 +91,9 @@ impl SqlContext {
 
     /// Parses SQL text into statements. Errors show the line with a caret.
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
-        Parser::parse_sql(&DuckDbDialect {}, sql).map_err(|e| syntax_error(sql, &e))
+        let rewritten = crate::rewrite::rewrite(sql);
+        let text = rewritten.as_deref().unwrap_or(sql);
+        Parser::parse_sql(&DuckDbDialect {}, text).map_err(|e| syntax_error(text, &e))
     }
 
     /// Runs one parsed statement.

@@ -9,6 +9,7 @@
 pub mod context;
 pub mod errors;
 pub mod planner;
+pub mod rewrite;
 pub mod shell;
 pub mod slt;
 pub mod types;

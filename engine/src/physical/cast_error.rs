@@ -80,9 +80,9 @@ fn value_message(from: &DataType, to: &DataType, value: &str) -> String {
     let is_string = crate::types::is_string(from);
     let to_name = physical_type_name(to);
     match to {
-        DataType::Date32 | DataType::Date64 if is_string => format!(
-            "invalid date field format: \"{value}\", expected format is (YYYY-MM-DD)"
-        ),
+        DataType::Date32 | DataType::Date64 if is_string => {
+            format!("invalid date field format: \"{value}\", expected format is (YYYY-MM-DD)")
+        }
         DataType::Timestamp(..) if is_string => format!(
             "invalid timestamp field format: \"{value}\", expected format is \
              (YYYY-MM-DD HH:MM[:SS[.US]][±HH[:MM[:SS]]| ZONE])"
@@ -107,7 +107,9 @@ fn value_message(from: &DataType, to: &DataType, value: &str) -> String {
             if to_name != "INT128" =>
         {
             if is_decimal(from) && physical_type_name(from) != "INT128" {
-                format!("Casting value \"{value}\" to type {to_name} failed: value is out of range!")
+                format!(
+                    "Casting value \"{value}\" to type {to_name} failed: value is out of range!"
+                )
             } else {
                 format!("Could not cast value {value} to {to_name}")
             }

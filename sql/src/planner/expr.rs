@@ -68,7 +68,10 @@ fn bad_number(text: &str) -> Error {
 }
 
 /// The interval of `INTERVAL '90' DAY`, `INTERVAL 3 MONTH`, `INTERVAL '1 year 2 days'`.
-fn interval_literal(i: &ast::Interval) -> Result<Expr> {
+fn interval_literal(
+    i: &ast::Interval,
+    mut lower: impl FnMut(&SqlExpr) -> Result<Expr>,
+) -> Result<Expr> {
     let text = match i.value.as_ref() {
         SqlExpr::Value(v) => match &v.value {
             Value::SingleQuotedString(s) => s.clone(),
@@ -80,9 +83,16 @@ fn interval_literal(i: &ast::Interval) -> Result<Expr> {
             expr,
         } => format!("-{expr}"),
         other => {
-            return Err(Error::NotSupported(format!(
-                "an INTERVAL of a non-constant (`{other}`)"
-            )))
+            let unit = i.leading_field.as_ref().map(|f| f.to_string());
+            let constructor = unit
+                .as_deref()
+                .and_then(quiver_engine::functions::scalar::interval_ctor::constructor_for_unit)
+                .ok_or_else(|| {
+                    Error::NotSupported(format!(
+                        "an INTERVAL of a non-constant (`{other}`) without a unit such as DAY"
+                    ))
+                })?;
+            return Ok(call(constructor, vec![lower(other)?]));
         }
     };
     let unit = i
@@ -196,7 +206,7 @@ impl SqlPlanner<'_> {
                     ))
                 })?)
             }
-            SqlExpr::Interval(i) => interval_literal(i)?,
+            SqlExpr::Interval(i) => interval_literal(i, |e| self.sql_expr(e, plan))?,
             SqlExpr::BinaryOp { left, op, right } => {
                 let (l, r) = (go(left)?, go(right)?);
                 let op = match op {

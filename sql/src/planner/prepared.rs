@@ -56,7 +56,11 @@ impl SqlPlanner<'_> {
     }
 
     /// Lowers the placeholder `$n` (or `?`, numbered on PREPARE) to its bound argument.
-    pub(super) fn parameter(&self, placeholder: &str, plan: &mut LogicalPlanBuilder) -> Result<Expr> {
+    pub(super) fn parameter(
+        &self,
+        placeholder: &str,
+        plan: &mut LogicalPlanBuilder,
+    ) -> Result<Expr> {
         let params = self.params.borrow().clone();
         let index: usize = placeholder
             .trim_start_matches('$')
@@ -67,13 +71,16 @@ impl SqlPlanner<'_> {
                 "the parameter `{placeholder}` has no value: PREPARE the statement and run it with EXECUTE"
             )));
         }
-        let arg = index.checked_sub(1).and_then(|i| params.get(i)).ok_or_else(|| {
-            Error::Plan(format!(
+        let arg = index
+            .checked_sub(1)
+            .and_then(|i| params.get(i))
+            .ok_or_else(|| {
+                Error::Plan(format!(
                 "Values were not provided for the following prepared statement parameters: {index} \
                  (EXECUTE gave {} values)",
                 params.len()
             ))
-        })?;
+            })?;
         self.sql_expr(arg, plan)
     }
 }

@@ -340,7 +340,13 @@ impl SqlPlanner<'_> {
     ) -> Result<Vec<(Expr, String)>> {
         let mut out = vec![];
         let input_schema = plan.schema().clone();
-        for item in &select.projection {
+        // A FROM-first query without SELECT (`FROM t`) selects every column.
+        let star = [SelectItem::Wildcard(Default::default())];
+        let items = match select.projection.is_empty() {
+            true => &star[..],
+            false => &select.projection[..],
+        };
+        for item in items {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let x = self.sql_expr(e, plan)?;

@@ -23,7 +23,11 @@ impl SqlPlanner<'_> {
         options: &[ast::SequenceOptions],
     ) -> Result<()> {
         let name = super::statements::table_name(name).to_lowercase();
-        let mut sequences = self.ctx.sequences().write().unwrap_or_else(|e| e.into_inner());
+        let mut sequences = self
+            .ctx
+            .sequences()
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
         if sequences.contains_key(&name) {
             if if_not_exists {
                 return Ok(());
@@ -32,7 +36,8 @@ impl SqlPlanner<'_> {
                 "Sequence with name \"{name}\" already exists!"
             )));
         }
-        let (mut start, mut increment, mut min, mut max, mut cycle) = (None, None, None, None, false);
+        let (mut start, mut increment, mut min, mut max, mut cycle) =
+            (None, None, None, None, false);
         for o in options {
             match o {
                 ast::SequenceOptions::StartWith(e, _) => start = Some(integer(e)?),
@@ -51,7 +56,11 @@ impl SqlPlanner<'_> {
 
     /// Runs `DROP SEQUENCE name`; returns whether it existed.
     pub(super) fn drop_sequence(&self, name: &str) -> bool {
-        let mut sequences = self.ctx.sequences().write().unwrap_or_else(|e| e.into_inner());
+        let mut sequences = self
+            .ctx
+            .sequences()
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
         sequences.remove(&name.to_lowercase()).is_some()
     }
 
@@ -62,7 +71,9 @@ impl SqlPlanner<'_> {
             _ => None,
         }
         .ok_or_else(|| {
-            Error::Plan(format!("{func} takes the sequence's name as a constant string"))
+            Error::Plan(format!(
+                "{func} takes the sequence's name as a constant string"
+            ))
         })?;
         let name = name.rsplit('.').next().unwrap_or(&name).to_string();
         let sequence: Arc<Sequence> = self

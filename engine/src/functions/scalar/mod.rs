@@ -3,6 +3,7 @@
 mod conditional;
 mod datetime;
 mod format;
+pub mod interval_ctor;
 mod list;
 mod list_ops;
 mod math;
@@ -49,4 +50,5 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     list_ops::register(r);
     similarity::register(r);
     sequence::register(r);
+    interval_ctor::register(r);
 }

@@ -221,11 +221,8 @@ mod tests {
     use super::*;
 
     fn draw(seq: &Sequence, n: usize) -> Result<Vec<i64>> {
-        let out = invoke_nextval(
-            &[ColumnarValue::Scalar(ScalarValue::from(seq.id()))],
-            n,
-        )?
-        .into_array(n)?;
+        let out = invoke_nextval(&[ColumnarValue::Scalar(ScalarValue::from(seq.id()))], n)?
+            .into_array(n)?;
         Ok(out.as_primitive::<Int64Type>().values().to_vec())
     }
 
@@ -236,7 +233,10 @@ mod tests {
         assert_eq!(draw(&seq, 2).unwrap(), vec![1, 2]);
         assert_eq!(draw(&seq, 1).unwrap(), vec![3]);
         let err = draw(&seq, 1).unwrap_err().to_string();
-        assert!(err.contains("reached maximum value of sequence \"s\" (3)"), "{err}");
+        assert!(
+            err.contains("reached maximum value of sequence \"s\" (3)"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -244,7 +244,10 @@ mod tests {
         let opts = SequenceOptions::new(None, None, None, Some(2), true).unwrap();
         let seq = Sequence::create("c", opts);
         assert_eq!(draw(&seq, 5).unwrap(), vec![1, 2, 1, 2, 1]);
-        let down = Sequence::create("d", SequenceOptions::new(None, Some(-1), None, None, false).unwrap());
+        let down = Sequence::create(
+            "d",
+            SequenceOptions::new(None, Some(-1), None, None, false).unwrap(),
+        );
         assert_eq!(draw(&down, 2).unwrap(), vec![-1, -2]);
     }
 
