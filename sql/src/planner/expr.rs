@@ -120,14 +120,29 @@ fn interval_literal(
         }
     }
     let (mut months, mut days, mut nanos) = (0i64, 0i64, 0i64);
+    // DuckDB's fractions: years and quarters round to whole months, a fraction of a month
+    // becomes days (30 to a month), a fraction of a day becomes time.
+    const DAY_NANOS: f64 = 86_400e9;
     for (n, u) in parts {
         let u = u.trim_end_matches('s');
         match u {
-            "year" | "y" | "yr" => months += (n * 12.0) as i64,
-            "quarter" => months += (n * 3.0) as i64,
-            "month" | "mon" => months += n as i64,
-            "week" | "w" => days += (n * 7.0) as i64,
-            "day" | "d" => days += n as i64,
+            "year" | "y" | "yr" => months += (n * 12.0).round() as i64,
+            "quarter" => months += (n * 3.0).round() as i64,
+            "month" | "mon" => {
+                months += n.trunc() as i64;
+                let d = n.fract() * 30.0;
+                days += d.trunc() as i64;
+                nanos += (d.fract() * DAY_NANOS).round() as i64;
+            }
+            "week" | "w" => {
+                let d = n * 7.0;
+                days += d.trunc() as i64;
+                nanos += (d.fract() * DAY_NANOS).round() as i64;
+            }
+            "day" | "d" => {
+                days += n.trunc() as i64;
+                nanos += (n.fract() * DAY_NANOS).round() as i64;
+            }
             "hour" | "h" | "hr" => nanos += (n * 3.6e12) as i64,
             "minute" | "min" | "m" => nanos += (n * 6e10) as i64,
             "second" | "sec" => nanos += (n * 1e9) as i64,

@@ -1,12 +1,13 @@
 //! Cell text: how one value of a result prints in the shell, shared by every output mode.
 //!
-//! Arrow's display formatters do the work, set up to print as DuckDB does: timestamps as
-//! `2024-01-02 03:04:05` (fractional seconds only when present) and NULL as the mode asks
-//! (`NULL` in tables, empty in CSV).
+//! Values print as DuckDB prints them (the same text the sqllogictest runner compares:
+//! intervals as `1 month 02:00:00`, BLOBs with `\xHH` escapes, nested values as
+//! `{'a': 1}`), and NULL as the mode asks (`NULL` in tables, empty in CSV).
 
+use arrow::array::Array;
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
-use arrow::util::display::{ArrayFormatter, FormatOptions};
+use arrow::util::display::FormatOptions;
 use quiver_engine::Result;
 
 /// Timestamps without a time zone, as DuckDB prints them.
@@ -26,23 +27,27 @@ pub fn format_options(null: &str) -> FormatOptions<'_> {
 
 /// The text of every cell of one batch.
 pub struct BatchText<'a> {
-    columns: Vec<ArrayFormatter<'a>>,
+    columns: &'a [arrow::array::ArrayRef],
+    null: &'a str,
 }
 
 impl<'a> BatchText<'a> {
-    /// Formatters for each column of `batch`.
+    /// Cell text for each column of `batch`, with NULL printed as `options` says.
     pub fn try_new(batch: &'a RecordBatch, options: &FormatOptions<'a>) -> Result<Self> {
-        let columns = batch
-            .columns()
-            .iter()
-            .map(|array| ArrayFormatter::try_new(array.as_ref(), options))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(Self { columns })
+        Ok(Self {
+            columns: batch.columns(),
+            null: options.null(),
+        })
     }
 
-    /// The text of row `row` of column `column`.
+    /// The text of row `row` of column `column`: DuckDB's text for the value (intervals as
+    /// `1 month 02:00:00`, BLOBs with `\xHH` escapes, nested values as `{'a': 1}`).
     pub fn cell(&self, column: usize, row: usize) -> String {
-        self.columns[column].value(row).to_string()
+        let array = &self.columns[column];
+        if array.is_null(row) {
+            return self.null.to_string();
+        }
+        crate::slt::format::display_value(array, row)
     }
 }
 

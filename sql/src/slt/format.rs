@@ -43,6 +43,13 @@ pub fn format_value(array: &ArrayRef, row: usize) -> String {
     }
 }
 
+/// DuckDB's text for a non-NULL value, as its shell prints it (strings as they are).
+pub fn display_value(array: &ArrayRef, row: usize) -> String {
+    let mut out = String::new();
+    write_value(array.as_ref(), row, &mut out, false);
+    out
+}
+
 fn string_at(array: &dyn Array, row: usize) -> &str {
     match array.data_type() {
         DataType::Utf8 => array.as_string::<i32>().value(row),
@@ -102,10 +109,12 @@ fn write_value(array: &dyn Array, row: usize, out: &mut String, nested: bool) {
         )),
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
             let s = string_at(array, row);
+            // DuckDB prints a NUL character as `\0`.
+            let s = s.replace('\0', "\\0");
             if nested {
-                write_nested_string(s, out);
+                write_nested_string(&s, out);
             } else {
-                out.push_str(s);
+                out.push_str(&s);
             }
         }
         DataType::Binary => write_blob(array.as_binary::<i32>().value(row), out),
