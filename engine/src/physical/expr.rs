@@ -328,6 +328,14 @@ fn evaluate_binary(
 ) -> Result<ColumnarValue> {
     let scalar = l.as_scalar().is_some() && r.as_scalar().is_some();
     let n = if scalar { 1 } else { rows };
+    if super::interval_arith::handles(&l.data_type(), op, &r.data_type()) {
+        let out = super::interval_arith::evaluate(l, op, r, n)?;
+        return Ok(if scalar {
+            ColumnarValue::Scalar(ScalarValue::try_from_array(out)?)
+        } else {
+            ColumnarValue::Array(out)
+        });
+    }
     if let Some(out) = super::decimal_kernels::try_fast_decimal(l, op, r, result_type)? {
         return Ok(ColumnarValue::Array(out));
     }

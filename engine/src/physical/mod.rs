@@ -9,6 +9,7 @@ mod blob_cast;
 mod cast_error;
 mod decimal_kernels;
 pub mod expr;
+mod interval_arith;
 pub mod ops;
 pub mod planner;
 

@@ -234,9 +234,15 @@ pub fn arithmetic_result_type(
         (Plus | Minus, Interval(_), Interval(_)) => {
             return Ok((interval.clone(), interval.clone(), interval))
         }
-        (Multiply, Interval(_), i) | (Multiply, i, Interval(_)) if i.is_integer() => {
-            return Err(crate::not_supported!("multiplying an interval by a number"));
+        (Multiply, Interval(_), i) if i.is_integer() => {
+            return Ok((interval.clone(), Int64, interval))
         }
+        (Multiply, i, Interval(_)) if i.is_integer() => {
+            return Ok((Int64, interval.clone(), interval))
+        }
+        (Plus | Minus, Time64(u), Interval(_)) => return Ok((Time64(*u), interval, Time64(*u))),
+        (Plus, Interval(_), Time64(u)) => return Ok((interval, Time64(*u), Time64(*u))),
+        (Minus, Time64(u), Time64(_)) => return Ok((Time64(*u), Time64(*u), interval)),
         (Plus | Minus, Date32, i) if i.is_integer() => return Ok((Date32, Int32, Date32)),
         (Plus, i, Date32) if i.is_integer() => return Ok((Int32, Date32, Date32)),
         (Minus, Date32, Date32) => return Ok((Date32, Date32, Int64)),

@@ -7,6 +7,7 @@ pub mod interval_ctor;
 mod list;
 mod list_ops;
 mod math;
+mod regexp_extract_all;
 pub mod sequence;
 mod similarity;
 mod string;
@@ -50,5 +51,6 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     list_ops::register(r);
     similarity::register(r);
     sequence::register(r);
+    regexp_extract_all::register(r);
     interval_ctor::register(r);
 }

@@ -584,7 +584,7 @@ fn invoke_contains(args: &[ColumnarValue], _: usize) -> Result<ColumnarValue> {
 
 /// DuckDB's regular expression options.
 #[derive(Debug, Clone, Copy, Default)]
-struct ReOpts {
+pub(super) struct ReOpts {
     case_insensitive: bool,
     literal: bool,
     dot_matches_newline: bool,
@@ -593,7 +593,11 @@ struct ReOpts {
 
 /// Parses DuckDB's option letters: `c`/`i` case (in)sensitive, `l` literal, `m`/`n`/`p`
 /// newline sensitive, `s` dot matches newline, `g` global (only for `regexp_replace`).
-fn parse_flags(func: &str, flags: Option<&ColumnarValue>, allow_global: bool) -> Result<ReOpts> {
+pub(super) fn parse_flags(
+    func: &str,
+    flags: Option<&ColumnarValue>,
+    allow_global: bool,
+) -> Result<ReOpts> {
     let mut o = ReOpts::default();
     let Some(flags) = flags else { return Ok(o) };
     let Some(flags) = Strs::new(flags, func)?.as_const() else {
@@ -640,7 +644,7 @@ fn compile(func: &str, pattern: &str, o: ReOpts) -> Result<Regex> {
 
 /// The compiled patterns of one call: compiled once when the pattern is a constant, and
 /// cached per distinct pattern when it is a column.
-struct Patterns<'a> {
+pub(super) struct Patterns<'a> {
     func: &'static str,
     strs: Strs<'a>,
     opts: ReOpts,
@@ -648,7 +652,7 @@ struct Patterns<'a> {
 }
 
 impl<'a> Patterns<'a> {
-    fn new(func: &'static str, v: &'a ColumnarValue, opts: ReOpts) -> Result<Self> {
+    pub(super) fn new(func: &'static str, v: &'a ColumnarValue, opts: ReOpts) -> Result<Self> {
         let mut p = Patterns {
             func,
             strs: Strs::new(v, func)?,
@@ -662,7 +666,7 @@ impl<'a> Patterns<'a> {
     }
 
     /// The pattern of row `i` (`None` when NULL).
-    fn get(&mut self, i: usize) -> Result<Option<&Regex>> {
+    pub(super) fn get(&mut self, i: usize) -> Result<Option<&Regex>> {
         let Some(p) = self.strs.get(i) else {
             return Ok(None);
         };

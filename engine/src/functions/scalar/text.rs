@@ -1,11 +1,11 @@
-//! `translate` and `regexp_extract_all`.
+//! `translate`.
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, ListBuilder, StringArray, StringBuilder};
-use arrow::datatypes::{DataType, Field};
+use arrow::array::{Array, ArrayRef, AsArray, StringArray};
+use arrow::datatypes::DataType;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::functions::{signature_error, ColumnarValue, FunctionRegistry, Signature};
 use crate::types::{is_string, ScalarValue};
 
@@ -17,13 +17,6 @@ pub(super) fn register(r: &mut FunctionRegistry) {
         aliases: &[],
         signature: translate_signature,
         invoke: translate,
-        volatile: false,
-    });
-    r.add_scalar(ScalarFunctionDef {
-        name: "regexp_extract_all",
-        aliases: &[],
-        signature: extract_all_signature,
-        invoke: regexp_extract_all,
         volatile: false,
     });
 }
@@ -40,25 +33,6 @@ fn translate_signature(args: &[DataType], _: &[Option<ScalarValue>]) -> Result<S
         });
     }
     Err(signature_error("translate", "three strings", args))
-}
-
-fn extract_all_signature(args: &[DataType], _: &[Option<ScalarValue>]) -> Result<Signature> {
-    let list = DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
-    match args.len() {
-        2 if strings(args, 2) => Ok(Signature {
-            args: vec![DataType::Utf8; 2],
-            ret: list,
-        }),
-        3 if strings(&args[..2], 2) && args[2].is_integer() => Ok(Signature {
-            args: vec![DataType::Utf8, DataType::Utf8, DataType::Int64],
-            ret: list,
-        }),
-        _ => Err(signature_error(
-            "regexp_extract_all",
-            "a string, a pattern and an optional group",
-            args,
-        )),
-    }
 }
 
 fn arrays(args: &[ColumnarValue], num_rows: usize) -> Result<(usize, bool, Vec<ArrayRef>)> {
@@ -109,36 +83,4 @@ fn translate(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {
         })
         .collect();
     done(Arc::new(out), scalar)
-}
-
-fn regexp_extract_all(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {
-    let (rows, scalar, a) = arrays(args, num_rows)?;
-    let (s, p) = (a[0].as_string::<i32>(), a[1].as_string::<i32>());
-    let group = a
-        .get(2)
-        .map(|g| g.as_primitive::<arrow::datatypes::Int64Type>().clone());
-    let mut builder = ListBuilder::new(StringBuilder::new());
-    let mut cached: Option<(String, regex::Regex)> = None;
-    for r in 0..rows {
-        if s.is_null(r) || p.is_null(r) {
-            builder.append_null();
-            continue;
-        }
-        let pattern = p.value(r);
-        if cached.as_ref().is_none_or(|(c, _)| c != pattern) {
-            let re = regex::Regex::new(pattern).map_err(|e| {
-                Error::Compute(format!("invalid regular expression `{pattern}`: {e}"))
-            })?;
-            cached = Some((pattern.to_string(), re));
-        }
-        let re = &cached.as_ref().expect("set just above").1;
-        let g = group.as_ref().map_or(0, |g| g.value(r)) as usize;
-        for caps in re.captures_iter(s.value(r)) {
-            builder
-                .values()
-                .append_value(caps.get(g).map_or("", |m| m.as_str()));
-        }
-        builder.append(true);
-    }
-    done(Arc::new(builder.finish()), scalar)
 }
