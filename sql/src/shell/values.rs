@@ -2,8 +2,10 @@
 //!
 //! Arrow's display formatters do the work, set up to print as DuckDB does: timestamps as
 //! `2024-01-02 03:04:05` (fractional seconds only when present) and NULL as the mode asks
-//! (`NULL` in tables, empty in CSV).
+//! (`NULL` in tables, empty in CSV). Values holding a MAP print as DuckDB prints them
+//! (`{1=a, 2=b}`), through the sqllogictest runner's formatter.
 
+use arrow::array::{Array, ArrayRef};
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
@@ -26,7 +28,15 @@ pub fn format_options(null: &str) -> FormatOptions<'_> {
 
 /// The text of every cell of one batch.
 pub struct BatchText<'a> {
-    columns: Vec<ArrayFormatter<'a>>,
+    columns: Vec<ColumnText<'a>>,
+    null: &'a str,
+}
+
+/// How one column prints: Arrow's formatter, or DuckDB's text for values that hold a MAP
+/// (`{1=a, 2=b}`, which Arrow would print as `{1: a, 2: b}`).
+enum ColumnText<'a> {
+    Arrow(ArrayFormatter<'a>),
+    DuckDb(&'a ArrayRef),
 }
 
 impl<'a> BatchText<'a> {
@@ -35,14 +45,42 @@ impl<'a> BatchText<'a> {
         let columns = batch
             .columns()
             .iter()
-            .map(|array| ArrayFormatter::try_new(array.as_ref(), options))
+            .map(|array| {
+                if holds_map(array.data_type()) {
+                    Ok(ColumnText::DuckDb(array))
+                } else {
+                    ArrayFormatter::try_new(array.as_ref(), options).map(ColumnText::Arrow)
+                }
+            })
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(Self { columns })
+        Ok(Self {
+            columns,
+            null: options.null(),
+        })
     }
 
     /// The text of row `row` of column `column`.
     pub fn cell(&self, column: usize, row: usize) -> String {
-        self.columns[column].value(row).to_string()
+        match &self.columns[column] {
+            ColumnText::Arrow(f) => f.value(row).to_string(),
+            ColumnText::DuckDb(a) if a.is_null(row) => self.null.to_string(),
+            ColumnText::DuckDb(a) => crate::slt::format::format_value(a, row),
+        }
+    }
+}
+
+/// Whether values of this type contain a MAP at any depth.
+fn holds_map(t: &DataType) -> bool {
+    match t {
+        DataType::Map(_, _) => true,
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f)
+        | DataType::FixedSizeList(f, _) => holds_map(f.data_type()),
+        DataType::Struct(fields) => fields.iter().any(|f| holds_map(f.data_type())),
+        DataType::Dictionary(_, v) => holds_map(v),
+        _ => false,
     }
 }
 
@@ -142,6 +180,25 @@ mod tests {
         let opts = format_options("NULL");
         let rows = rows_text(&batches, &[0..1, 2..4], &opts).unwrap();
         assert_eq!(rows, vec![vec!["0"], vec!["2"], vec!["3"]]);
+    }
+
+    #[test]
+    fn maps_print_like_duckdb() {
+        let ctx = crate::SqlContext::new(quiver_engine::Session::default_session());
+        let r = ctx
+            .sql(
+                "SELECT * FROM (VALUES (map([1, 2], ['a', NULL]), [map([3], [4])], 1), \
+                 (NULL, NULL, 2)) t(m, l, i)",
+            )
+            .unwrap();
+        let rows = rows_text(
+            &r.batches,
+            std::slice::from_ref(&(0..2)),
+            &format_options("NULL"),
+        )
+        .unwrap();
+        assert_eq!(rows[0], vec!["{1=a, 2=NULL}", "[{3=4}]", "1"]);
+        assert_eq!(rows[1], vec!["NULL", "NULL", "2"]);
     }
 
     #[test]

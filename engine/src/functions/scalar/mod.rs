@@ -5,6 +5,7 @@ mod datetime;
 mod format;
 mod list;
 mod list_ops;
+mod map;
 mod math;
 mod similarity;
 mod string;
@@ -47,4 +48,5 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     text::register(r);
     list_ops::register(r);
     similarity::register(r);
+    map::register(r);
 }
