@@ -51,7 +51,10 @@ pub fn duckdb_type_name(t: &DataType) -> String {
                 .collect();
             format!("STRUCT({})", inner.join(", "))
         }
-        DataType::Map(_, _) => "MAP".into(),
+        DataType::Map(_, _) => match quiver_engine::types::map_key_value(t) {
+            Some((k, v)) => format!("MAP({}, {})", duckdb_type_name(k), duckdb_type_name(v)),
+            None => "MAP".into(),
+        },
         DataType::Dictionary(_, v) => duckdb_type_name(v),
         other => other.to_string().to_uppercase(),
     }
@@ -143,9 +146,39 @@ pub fn arrow_type(t: &SqlType) -> Result<DataType> {
                     DataType::Timestamp(TimeUnit::Microsecond, Some(Arc::from("UTC")))
                 }
                 ("VARCHAR" | "STRING" | "TEXT", _) => DataType::Utf8,
+                ("MAP", _) => map_type(args)?,
                 _ => return Err(Error::Schema(format!("unknown type `{name}`"))),
             }
         }
         other => return Err(Error::NotSupported(format!("the SQL type `{other}`"))),
     })
+}
+
+/// `MAP(K, V)`: DuckDB's dialect parses the key and value types as the modifiers of a
+/// custom type, each one word (`MAP(INTEGER, VARCHAR)`, `MAP("NULL", "NULL")`).
+fn map_type(args: &[sqlparser::ast::TypeModifier]) -> Result<DataType> {
+    use sqlparser::ast::TypeModifier;
+    let [k, v] = args else {
+        return Err(Error::Schema(
+            "MAP type requires exactly two type modifiers: key type and value type".into(),
+        ));
+    };
+    let part = |m: &TypeModifier| -> Result<DataType> {
+        let name = match m {
+            // `"NULL"`: the type of NULL, which only empty or NULL maps have.
+            TypeModifier::Identifier(i)
+                if i.quote_style.is_some() && i.value.eq_ignore_ascii_case("null") =>
+            {
+                return Ok(DataType::Null)
+            }
+            TypeModifier::Identifier(i) => i.value.clone(),
+            other => other.to_string(),
+        };
+        let t = sqlparser::parser::Parser::new(&sqlparser::dialect::DuckDbDialect {})
+            .try_with_sql(&name)
+            .and_then(|mut p| p.parse_data_type())
+            .map_err(|_| Error::Schema(format!("unknown type `{name}` in MAP({k}, {v})")))?;
+        arrow_type(&t)
+    };
+    Ok(quiver_engine::types::map_type(part(k)?, part(v)?))
 }

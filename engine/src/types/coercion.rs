@@ -192,6 +192,11 @@ pub fn union_type(a: &DataType, b: &DataType) -> Option<DataType> {
                 Utf8
             })
         }
+        // Maps meet key with key and value with value (`map([], [])` meets `map([1], ['a'])`).
+        (Map(_, _), Map(_, _)) => {
+            let ((ka, va), (kb, vb)) = (super::map_key_value(a)?, super::map_key_value(b)?);
+            Some(super::map_type(union_type(ka, kb)?, union_type(va, vb)?))
+        }
         _ => comparison_type(a, b),
     }
 }

@@ -1,4 +1,5 @@
-//! Data types: the qualified plan schema, scalar values and DuckDB's type coercion rules.
+//! Data types: the qualified plan schema, scalar values, DuckDB's type coercion rules and
+//! the Arrow layout of MAP.
 //!
 //! Quiver uses Arrow's [`DataType`](arrow::datatypes::DataType) directly; this module adds
 //! what a query engine needs on top: a schema whose fields may carry a table qualifier
@@ -6,6 +7,7 @@
 //! operands meet at.
 
 mod coercion;
+mod map;
 mod qschema;
 mod scalar;
 
@@ -13,5 +15,6 @@ pub use coercion::{
     arithmetic_result_type, comparison_type, is_numeric, is_string, is_temporal, union_type,
     ArithmeticOp,
 };
+pub use map::{map_entries_field, map_entry_fields, map_key_value, map_type};
 pub use qschema::{QField, QSchema, QSchemaRef};
 pub use scalar::ScalarValue;

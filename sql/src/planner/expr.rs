@@ -435,16 +435,34 @@ impl SqlPlanner<'_> {
                 }
                 call("struct_pack", args)
             }
+            // `MAP {k1: v1, k2: v2}` is `map([k1, k2], [v1, v2])`.
+            SqlExpr::Map(m) if m.entries.is_empty() => call("map", vec![]),
+            SqlExpr::Map(m) => {
+                let (mut keys, mut values) = (vec![], vec![]);
+                for entry in &m.entries {
+                    keys.push(self.sql_expr(&entry.key, plan)?);
+                    values.push(self.sql_expr(&entry.value, plan)?);
+                }
+                call(
+                    "map",
+                    vec![call("list_value", keys), call("list_value", values)],
+                )
+            }
             SqlExpr::CompoundFieldAccess { root, access_chain } => {
                 let mut e = self.sql_expr(root, plan)?;
                 for a in access_chain {
                     match a {
                         ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
                             let i = self.sql_expr(index, plan)?;
-                            // `s['field']` reads a struct field; `l[1]` a list element.
+                            // `m[k]` reads a map's value; `s['field']` a struct field; `l[1]`
+                            // a list element.
+                            let is_map =
+                                matches!(e.data_type(plan.schema()), Ok(DataType::Map(_, _)));
                             let is_name = matches!(&i, Expr::Literal(v) if v.as_str().is_some());
                             e = call(
-                                if is_name {
+                                if is_map {
+                                    "map_extract_value"
+                                } else if is_name {
                                     "struct_extract"
                                 } else {
                                     "list_extract"

@@ -135,7 +135,7 @@ mod tests {
         let opts = format_options("NULL");
         let text = BatchText::try_new(&b, &opts).unwrap();
         assert_eq!(text.cell(0, 0), "2024-01-02 03:04:05");
-        assert_eq!(text.cell(0, 1), "2024-01-02 03:04:05.500");
+        assert_eq!(text.cell(0, 1), "2024-01-02 03:04:05.5");
     }
 
     #[test]
@@ -147,6 +147,25 @@ mod tests {
         let opts = format_options("NULL");
         let rows = rows_text(&batches, &[0..1, 2..4], &opts).unwrap();
         assert_eq!(rows, vec![vec!["0"], vec!["2"], vec!["3"]]);
+    }
+
+    #[test]
+    fn maps_print_like_duckdb() {
+        let ctx = crate::SqlContext::new(quiver_engine::Session::default_session());
+        let r = ctx
+            .sql(
+                "SELECT * FROM (VALUES (map([1, 2], ['a', NULL]), [map([3], [4])], 1), \
+                 (NULL, NULL, 2)) t(m, l, i)",
+            )
+            .unwrap();
+        let rows = rows_text(
+            &r.batches,
+            std::slice::from_ref(&(0..2)),
+            &format_options("NULL"),
+        )
+        .unwrap();
+        assert_eq!(rows[0], vec!["{1=a, 2=NULL}", "[{3=4}]", "1"]);
+        assert_eq!(rows[1], vec!["NULL", "NULL", "2"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod format;
 pub mod interval_ctor;
 mod list;
 mod list_ops;
+mod map;
 mod math;
 mod regexp_extract_all;
 pub mod sequence;
@@ -50,7 +51,11 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     text::register(r);
     list_ops::register(r);
     similarity::register(r);
+<<<<<<< HEAD
     sequence::register(r);
     regexp_extract_all::register(r);
     interval_ctor::register(r);
+=======
+    map::register(r);
+>>>>>>> map
 }
