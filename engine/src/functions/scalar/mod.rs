@@ -51,11 +51,8 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     text::register(r);
     list_ops::register(r);
     similarity::register(r);
-<<<<<<< HEAD
     sequence::register(r);
     regexp_extract_all::register(r);
     interval_ctor::register(r);
-=======
     map::register(r);
->>>>>>> map
 }
