@@ -308,6 +308,9 @@ fn cast_array_plain(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<Array
 }
 
 fn cast_array_checked(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRef> {
+    if super::interval_cast::handles(a.data_type(), to) {
+        return super::interval_cast::cast(a, try_cast);
+    }
     if super::blob_cast::handles(a.data_type(), to) {
         return super::blob_cast::cast(a, to, try_cast);
     }

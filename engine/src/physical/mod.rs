@@ -10,6 +10,7 @@ mod cast_error;
 mod decimal_kernels;
 pub mod expr;
 mod interval_arith;
+mod interval_cast;
 pub mod ops;
 pub mod planner;
 

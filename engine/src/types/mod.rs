@@ -7,6 +7,7 @@
 //! operands meet at.
 
 mod coercion;
+mod interval_parse;
 mod map;
 mod qschema;
 mod scalar;
@@ -15,6 +16,7 @@ pub use coercion::{
     arithmetic_result_type, comparison_type, is_numeric, is_string, is_temporal, union_type,
     ArithmeticOp,
 };
+pub use interval_parse::parse_interval;
 pub use map::{map_entries_field, map_entry_fields, map_key_value, map_type};
 pub use qschema::{QField, QSchema, QSchemaRef};
 pub use scalar::ScalarValue;

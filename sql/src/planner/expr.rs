@@ -99,62 +99,17 @@ fn interval_literal(
         .leading_field
         .as_ref()
         .map(|f| f.to_string().to_lowercase());
-    let mut parts: Vec<(f64, String)> = vec![];
-    match unit {
-        Some(u) => {
-            let n: f64 = text
-                .trim()
-                .parse()
-                .map_err(|_| Error::Syntax(format!("`{text}` is not a number of {u}")))?;
-            parts.push((n, u));
-        }
-        None => {
-            let words: Vec<&str> = text.split_whitespace().collect();
-            for pair in words.chunks(2) {
-                let n: f64 = pair[0]
-                    .parse()
-                    .map_err(|_| Error::Syntax(format!("cannot read the interval `{text}`")))?;
-                let u = pair.get(1).map_or("day".to_string(), |u| u.to_lowercase());
-                parts.push((n, u));
-            }
-        }
-    }
-    let (mut months, mut days, mut nanos) = (0i64, 0i64, 0i64);
-    // DuckDB's fractions: years and quarters round to whole months, a fraction of a month
-    // becomes days (30 to a month), a fraction of a day becomes time.
-    const DAY_NANOS: f64 = 86_400e9;
-    for (n, u) in parts {
-        let u = u.trim_end_matches('s');
-        match u {
-            "year" | "y" | "yr" => months += (n * 12.0).round() as i64,
-            "quarter" => months += (n * 3.0).round() as i64,
-            "month" | "mon" => {
-                months += n.trunc() as i64;
-                let d = n.fract() * 30.0;
-                days += d.trunc() as i64;
-                nanos += (d.fract() * DAY_NANOS).round() as i64;
-            }
-            "week" | "w" => {
-                let d = n * 7.0;
-                days += d.trunc() as i64;
-                nanos += (d.fract() * DAY_NANOS).round() as i64;
-            }
-            "day" | "d" => {
-                days += n.trunc() as i64;
-                nanos += (n.fract() * DAY_NANOS).round() as i64;
-            }
-            "hour" | "h" | "hr" => nanos += (n * 3.6e12) as i64,
-            "minute" | "min" | "m" => nanos += (n * 6e10) as i64,
-            "second" | "sec" => nanos += (n * 1e9) as i64,
-            "millisecond" | "ms" | "msec" => nanos += (n * 1e6) as i64,
-            "microsecond" | "usec" => nanos += (n * 1e3) as i64,
-            other => return Err(Error::Syntax(format!("unknown interval unit `{other}`"))),
-        }
-    }
+    let spelled = match &unit {
+        Some(u) => format!("{} {u}", text.trim()),
+        None => text.clone(),
+    };
+    let v = quiver_engine::types::parse_interval(&spelled).ok_or_else(|| {
+        Error::Conversion(format!("Could not convert string '{text}' to INTERVAL"))
+    })?;
     Ok(Expr::Literal(ScalarValue::interval(
-        months as i32,
-        days as i32,
-        nanos,
+        v.months,
+        v.days,
+        v.nanoseconds,
     )))
 }
 
