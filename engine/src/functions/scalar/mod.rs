@@ -1,15 +1,29 @@
 //! Scalar functions: one value out per row in, one family per file.
 
+mod bins;
 mod conditional;
+mod date_names;
 mod datetime;
+mod digest;
+mod encoding;
 mod format;
+mod generic;
+mod grapheme;
+mod interval_ctor;
 mod list;
 mod list_ops;
+mod make_temporal;
 mod math;
+mod numeric;
+mod numfmt;
+mod path;
 mod similarity;
 mod string;
 mod text;
+mod text_units;
+mod time_bucket;
 mod util;
+mod uuid;
 
 use super::{ColumnarValue, FunctionRegistry, SignatureFn};
 use crate::error::Result;
@@ -47,4 +61,18 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     text::register(r);
     list_ops::register(r);
     similarity::register(r);
+    bins::register(r);
+    time_bucket::register(r);
+    grapheme::register(r);
+    encoding::register(r);
+    digest::register(r);
+    numfmt::register(r);
+    numeric::register(r);
+    make_temporal::register(r);
+    generic::register(r);
+    uuid::register(r);
+    path::register(r);
+    interval_ctor::register(r);
+    date_names::register(r);
+    text_units::register(r);
 }
