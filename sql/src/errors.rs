@@ -54,6 +54,23 @@ pub fn syntax_error(sql: &str, e: &ParserError) -> Error {
     Error::Syntax(out)
 }
 
+/// Whether a compute error is one DuckDB reports as a `Conversion Error` (a value that
+/// does not convert to the wanted type), by the start of its message.
+fn is_conversion_message(msg: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "could not convert",
+        "cast failed",
+        "invalid date field format",
+        "invalid timestamp field format",
+        "Date out of range",
+        "Time out of range",
+        "Date and time not in timestamp range",
+        "Timestamp microseconds out of range",
+        "Could not decode string",
+    ];
+    STARTS.iter().any(|s| msg.starts_with(s)) || msg.contains("field value out of range")
+}
+
 /// DuckDB's name for the kind of an error (`Parser Error`, `Binder Error`, `Conversion
 /// Error`, ...), so messages read as DuckDB's do and DuckDB's tests can match them.
 pub fn duckdb_kind(error: &Error) -> String {
@@ -63,10 +80,8 @@ pub fn duckdb_kind(error: &Error) -> String {
         "ColumnNotFound" | "Schema" | "Plan" => "Binder Error".into(),
         "TableNotFound" | "FunctionNotFound" => "Catalog Error".into(),
         "Conversion" => "Conversion Error".into(),
-        "Compute" if msg.starts_with("could not convert") || msg.starts_with("cast failed") => {
-            "Conversion Error".into()
-        }
-        "Compute" if msg.contains("overflow") => "Out of Range Error".into(),
+        "Compute" if is_conversion_message(&msg) => "Conversion Error".into(),
+        "Compute" if msg.to_lowercase().contains("overflow") => "Out of Range Error".into(),
         "Compute" | "InvalidData" => "Invalid Input Error".into(),
         "Io" => "IO Error".into(),
         "NotSupported" => "Not implemented Error".into(),

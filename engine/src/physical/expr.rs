@@ -290,6 +290,25 @@ pub fn cast_array(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRe
 }
 
 fn cast_array_plain(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRef> {
+    // Dates, times and timestamps are read and written in DuckDB's text forms (BC years,
+    // `infinity`, `24:00:00`, ...), and keep their infinities across DATE <-> TIMESTAMP.
+    if let Some(out) = crate::types::blob_text::cast_blob_text(a, to, try_cast)? {
+        return Ok(out);
+    }
+    if crate::types::is_string(a.data_type()) {
+        if let Some(out) = crate::types::datetime_parse::cast_strings(a, to, try_cast)? {
+            return Ok(out);
+        }
+    } else if matches!(
+        to,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    ) {
+        if let Some(s) = crate::types::datetime_format::temporal_to_strings(a)? {
+            return Ok(arrow::compute::cast(&s, to)?);
+        }
+    } else if let Some(out) = crate::types::calendar::cast_date_timestamp(a, to)? {
+        return Ok(out);
+    }
     // DuckDB ignores surrounding whitespace when it parses a string as a number, date or
     // boolean (`' 1 '::INTEGER` is 1).
     if crate::types::is_string(a.data_type())
@@ -310,9 +329,6 @@ fn cast_array_plain(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<Array
 fn cast_array_checked(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRef> {
     if super::interval_cast::handles(a.data_type(), to) {
         return super::interval_cast::cast(a, try_cast);
-    }
-    if super::blob_cast::handles(a.data_type(), to) {
-        return super::blob_cast::cast(a, to, try_cast);
     }
     let opts = CastOptions {
         safe: try_cast,

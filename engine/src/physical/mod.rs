@@ -5,7 +5,6 @@
 //! into [`PhysicalExpr`]s. Operators are immutable and can run any number of times: each
 //! run's state lives in the tasks that `execute` returns.
 
-mod blob_cast;
 mod cast_error;
 mod decimal_kernels;
 pub mod expr;

@@ -6,7 +6,11 @@
 //! (`l.l_orderkey`), a one-value [`ScalarValue`] and the rules that decide which type two
 //! operands meet at.
 
+pub mod blob_text;
+pub mod calendar;
 mod coercion;
+pub mod datetime_format;
+pub mod datetime_parse;
 mod interval_parse;
 mod map;
 mod qschema;

@@ -169,12 +169,19 @@ impl SqlPlanner<'_> {
                     Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => s.clone(),
                     other => other.to_string(),
                 };
-                Expr::Literal(ScalarValue::utf8(&s).cast_to(&t).map_err(|_| {
-                    Error::Compute(format!(
-                        "`{s}` is not a valid {}",
-                        crate::types::duckdb_type_name(&t)
-                    ))
-                })?)
+                // Through the engine's cast, so DATE/TIME/TIMESTAMP literals parse as
+                // DuckDB parses them (and fail with its messages).
+                let text = ScalarValue::utf8(&s);
+                let value = quiver_engine::physical::expr::cast_array(text.as_array(), &t, false)
+                    .and_then(ScalarValue::try_from_array)
+                    .map_err(|e| match e {
+                        Error::Compute(m) if m.contains("field") => Error::Compute(m),
+                        _ => Error::Compute(format!(
+                            "`{s}` is not a valid {}",
+                            crate::types::duckdb_type_name(&t)
+                        )),
+                    })?;
+                Expr::Literal(value)
             }
             SqlExpr::Interval(i) => interval_literal(i, |e| self.sql_expr(e, plan))?,
             SqlExpr::BinaryOp { left, op, right } => {

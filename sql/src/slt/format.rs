@@ -38,7 +38,12 @@ pub fn format_value(array: &ArrayRef, row: usize) -> String {
         _ => {
             let mut out = String::new();
             write_value(array.as_ref(), row, &mut out, false);
-            out
+            if out.is_empty() {
+                // An empty BLOB, like an empty string.
+                "(empty)".into()
+            } else {
+                out
+            }
         }
     }
 }
@@ -64,6 +69,29 @@ fn string_at(array: &dyn Array, row: usize) -> &str {
 fn write_value(array: &dyn Array, row: usize, out: &mut String, nested: bool) {
     if array.is_null(row) {
         out.push_str("NULL");
+        return;
+    }
+    // Inside a list, struct or map DuckDB quotes any scalar's text that holds a special
+    // character (`['2000-01-01 00:00:00']`, `['01:00:00']`), not only strings'.
+    if nested
+        && matches!(
+            array.data_type(),
+            DataType::Date32
+                | DataType::Date64
+                | DataType::Timestamp(_, _)
+                | DataType::Time32(_)
+                | DataType::Time64(_)
+                | DataType::Interval(_)
+                | DataType::Duration(_)
+                | DataType::Binary
+                | DataType::LargeBinary
+                | DataType::BinaryView
+                | DataType::FixedSizeBinary(_)
+        )
+    {
+        let mut text = String::new();
+        write_value(array, row, &mut text, false);
+        write_nested_string(&text, out);
         return;
     }
     macro_rules! prim {
@@ -121,8 +149,8 @@ fn write_value(array: &dyn Array, row: usize, out: &mut String, nested: bool) {
         DataType::LargeBinary => write_blob(array.as_binary::<i64>().value(row), out),
         DataType::BinaryView => write_blob(array.as_binary_view().value(row), out),
         DataType::FixedSizeBinary(_) => write_blob(array.as_fixed_size_binary().value(row), out),
-        DataType::Date32 => out.push_str(&format_date(
-            array.as_primitive::<Date32Type>().value(row) as i64,
+        DataType::Date32 => out.push_str(&quiver_engine::types::datetime_format::format_date(
+            array.as_primitive::<Date32Type>().value(row),
         )),
         DataType::Date64 => out.push_str(&format_date(
             array
@@ -141,8 +169,10 @@ fn write_value(array: &dyn Array, row: usize, out: &mut String, nested: bool) {
                 }
                 TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row),
             };
-            out.push_str(&format_timestamp(v as i128 * nanos_per(*unit)));
-            if tz.is_some() {
+            let text = quiver_engine::types::datetime_format::format_timestamp(v, *unit);
+            let finite = v != i64::MAX && v != -i64::MAX;
+            out.push_str(&text);
+            if tz.is_some() && finite {
                 out.push_str("+00");
             }
         }
@@ -383,10 +413,7 @@ pub fn format_timestamp(nanos: i128) -> String {
     let days = nanos.div_euclid(day) as i64;
     let time = format_time(nanos.rem_euclid(day));
     let date = format_date(days);
-    match date.strip_suffix(" (BC)") {
-        Some(d) => format!("{d} {time} (BC)"),
-        None => format!("{date} {time}"),
-    }
+    format!("{date} {time}")
 }
 
 /// Nanoseconds since midnight as `HH:MM:SS[.fraction]` (trailing zeros trimmed).

@@ -36,6 +36,12 @@ use crate::types::{arithmetic_result_type, is_numeric, ArithmeticOp, ScalarValue
 const FUNCTIONS: &[Entry] = &[
     ("abs", &[], sig_abs, invoke_abs),
     ("round", &[], sig_round, invoke_round),
+    (
+        "roundbankers",
+        &["round_even"],
+        sig_round_even,
+        invoke_round_even,
+    ),
     ("trunc", &[], sig_trunc, invoke_trunc),
     ("floor", &[], sig_floor, invoke_floor),
     ("ceil", &["ceiling"], sig_ceil, invoke_ceil),
@@ -48,6 +54,12 @@ const FUNCTIONS: &[Entry] = &[
     ("exp", &[], sig_exp, invoke_exp),
     ("pow", &["power"], sig_pow, invoke_pow),
     ("sin", &[], sig_sin, invoke_sin),
+    ("sinh", &[], sig_sinh, invoke_sinh),
+    ("cosh", &[], sig_cosh, invoke_cosh),
+    ("tanh", &[], sig_tanh, invoke_tanh),
+    ("asinh", &[], sig_asinh, invoke_asinh),
+    ("acosh", &[], sig_acosh, invoke_acosh),
+    ("atanh", &[], sig_atanh, invoke_atanh),
     ("cos", &[], sig_cos, invoke_cos),
     ("tan", &[], sig_tan, invoke_tan),
     ("cot", &[], sig_cot, invoke_cot),
@@ -63,8 +75,8 @@ const FUNCTIONS: &[Entry] = &[
     ("isinf", &[], sig_isinf, invoke_isinf),
     ("isfinite", &[], sig_isfinite, invoke_isfinite),
     ("mod", &[], sig_mod, invoke_mod),
-    ("gcd", &[], sig_gcd_lcm, invoke_gcd),
-    ("lcm", &[], sig_gcd_lcm, invoke_lcm),
+    ("gcd", &["greatest_common_divisor"], sig_gcd_lcm, invoke_gcd),
+    ("lcm", &["least_common_multiple"], sig_gcd_lcm, invoke_lcm),
     ("factorial", &[], sig_factorial, invoke_factorial),
     ("pi", &[], sig_pi, invoke_pi),
 ];
@@ -206,6 +218,10 @@ fn sig_round(args: &[DataType], lits: &[Option<ScalarValue>]) -> Result<Signatur
     sig_round_like("round", args, lits)
 }
 
+fn sig_round_even(args: &[DataType], lits: &[Option<ScalarValue>]) -> Result<Signature> {
+    sig_round_like("roundbankers", args, lits)
+}
+
 fn sig_trunc(args: &[DataType], lits: &[Option<ScalarValue>]) -> Result<Signature> {
     sig_round_like("trunc", args, lits)
 }
@@ -304,6 +320,12 @@ float_fn!(sig_cot, invoke_cot, "cot", |x| 1.0 / x.tan());
 float_fn!(sig_asin, invoke_asin, "asin", f64::asin);
 float_fn!(sig_acos, invoke_acos, "acos", f64::acos);
 float_fn!(sig_atan, invoke_atan, "atan", f64::atan);
+float_fn!(sig_sinh, invoke_sinh, "sinh", f64::sinh);
+float_fn!(sig_cosh, invoke_cosh, "cosh", f64::cosh);
+float_fn!(sig_tanh, invoke_tanh, "tanh", f64::tanh);
+float_fn!(sig_asinh, invoke_asinh, "asinh", f64::asinh);
+float_fn!(sig_acosh, invoke_acosh, "acosh", f64::acosh);
+float_fn!(sig_atanh, invoke_atanh, "atanh", f64::atanh);
 float_fn!(sig_degrees, invoke_degrees, "degrees", f64::to_degrees);
 float_fn!(sig_radians, invoke_radians, "radians", f64::to_radians);
 float_fn!(sig_even, invoke_even, "even", even);
@@ -485,6 +507,8 @@ fn invoke_abs(args: &[ColumnarValue], _: usize) -> Result<ColumnarValue> {
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
     HalfAway,
+    /// Banker's rounding: halves go to the even neighbour.
+    HalfEven,
     Trunc,
     Floor,
     Ceil,
@@ -508,6 +532,14 @@ fn div_round(v: i128, drop: u32, mode: Mode) -> i128 {
         Mode::Floor | Mode::Ceil => q,
         Mode::HalfAway if r.abs() >= f - r.abs() => q + v.signum(),
         Mode::HalfAway => q,
+        Mode::HalfEven => {
+            let (half, rest) = (r.abs(), f - r.abs());
+            if half > rest || (half == rest && q % 2 != 0) {
+                q + v.signum()
+            } else {
+                q
+            }
+        }
     }
 }
 
@@ -558,6 +590,21 @@ fn round_f64(x: f64, d: i64) -> f64 {
     }
 }
 
+/// A double rounded to `d` digits, halves to the even neighbour.
+fn round_even_f64(x: f64, d: i64) -> f64 {
+    let m = 10f64.powi(d.unsigned_abs().min(400) as i32);
+    let r = if d < 0 {
+        (x / m).round_ties_even() * m
+    } else {
+        (x * m).round_ties_even() / m
+    };
+    match (r.is_finite(), d < 0) {
+        (true, _) => r,
+        (false, true) => 0.0,
+        (false, false) => x,
+    }
+}
+
 /// DuckDB's truncation of a double to `d` digits.
 fn trunc_f64(x: f64, d: i64) -> f64 {
     if d < 0 {
@@ -597,10 +644,10 @@ fn round_like(args: &[ColumnarValue], func: &str, mode: Mode) -> Result<Columnar
     let shape = Shape::of(args);
     let x = arg(args, 0, func)?;
     let a = x.to_array(shape.len)?;
-    let float_fn = if mode == Mode::Trunc {
-        trunc_f64
-    } else {
-        round_f64
+    let float_fn = match mode {
+        Mode::Trunc => trunc_f64,
+        Mode::HalfEven => round_even_f64,
+        _ => round_f64,
     };
     let out: ArrayRef = match a.data_type() {
         DataType::Float64 | DataType::Float32 => {
@@ -654,6 +701,10 @@ fn round_like(args: &[ColumnarValue], func: &str, mode: Mode) -> Result<Columnar
 
 fn invoke_round(args: &[ColumnarValue], _: usize) -> Result<ColumnarValue> {
     round_like(args, "round", Mode::HalfAway)
+}
+
+fn invoke_round_even(args: &[ColumnarValue], _: usize) -> Result<ColumnarValue> {
+    round_like(args, "roundbankers", Mode::HalfEven)
 }
 
 fn invoke_trunc(args: &[ColumnarValue], _: usize) -> Result<ColumnarValue> {
@@ -859,6 +910,27 @@ mod tests {
         );
         // Doubles stay doubles.
         assert_eq!(f64_of("round", vec![lit(2.5f64)]), Some(3.0));
+        assert_eq!(f64_of("roundbankers", vec![lit(2.5f64)]), Some(2.0));
+        // The hyperbolic functions give DuckDB's (the C library's) values.
+        assert_eq!(f64_of("sinh", vec![lit(1.0f64)]), Some(1.1752011936438014));
+        assert_eq!(f64_of("tanh", vec![lit(1.0f64)]), Some(0.7615941559557649));
+        assert_eq!(f64_of("asinh", vec![lit(1.0f64)]), Some(0.881373587019543));
+        assert_eq!(f64_of("acosh", vec![lit(2.0f64)]), Some(1.3169578969248166));
+        assert_eq!(f64_of("atanh", vec![lit(0.5f64)]), Some(0.5493061443340548));
+        assert!(f64_of("atanh", vec![lit(2.0f64)]).is_some_and(f64::is_nan));
+        assert_eq!(
+            f64_of("round_even", vec![lit(45.0f64), lit(-1i64)]),
+            Some(40.0)
+        );
+        assert_eq!(
+            show("roundbankers", vec![dec(4555, 15, 2), lit(1i64)]).1,
+            "45.6"
+        );
+        assert_eq!(
+            show("roundbankers", vec![dec(-4545, 15, 2), lit(1i64)]).1,
+            "-45.4"
+        );
+        assert_eq!(show("roundbankers", vec![lit(35i32), lit(-1i64)]).1, "40");
         assert_eq!(f64_of("round", vec![lit(-2.5f64)]), Some(-3.0));
         assert_eq!(f64_of("round", vec![lit(1.2345f64), lit(2i64)]), Some(1.23));
         assert_eq!(

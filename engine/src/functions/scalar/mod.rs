@@ -1,19 +1,32 @@
 //! Scalar functions: one value out per row in, one family per file.
 
+mod bins;
 mod conditional;
+mod date_names;
 mod datetime;
+mod digest;
+mod encoding;
 mod format;
+mod generic;
+mod grapheme;
 pub mod interval_ctor;
 mod list;
 mod list_ops;
+mod make_temporal;
 mod map;
 mod math;
+mod numeric;
+mod numfmt;
+mod path;
 mod regexp_extract_all;
 pub mod sequence;
 mod similarity;
 mod string;
 mod text;
+mod text_units;
+mod time_bucket;
 mod util;
+mod uuid;
 
 use super::{ColumnarValue, FunctionRegistry, SignatureFn};
 use crate::error::Result;
@@ -55,4 +68,17 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     regexp_extract_all::register(r);
     interval_ctor::register(r);
     map::register(r);
+    bins::register(r);
+    time_bucket::register(r);
+    grapheme::register(r);
+    encoding::register(r);
+    digest::register(r);
+    numfmt::register(r);
+    numeric::register(r);
+    make_temporal::register(r);
+    generic::register(r);
+    uuid::register(r);
+    path::register(r);
+    date_names::register(r);
+    text_units::register(r);
 }

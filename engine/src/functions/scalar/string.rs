@@ -961,7 +961,12 @@ fn invoke_reverse(args: &[ColumnarValue], _: usize) -> Result<ColumnarValue> {
     let s = Strs::new(arg(args, 0, "reverse")?, "reverse")?;
     let out = build_utf8("reverse", shape.len, |i, buf| {
         let Some(v) = s.get(i) else { return Ok(false) };
-        buf.extend(v.chars().rev());
+        // Whole grapheme clusters are reversed, as DuckDB does (`S̈a` -> `aS̈`).
+        if v.is_ascii() && !v.contains('\r') {
+            buf.extend(v.chars().rev());
+        } else {
+            buf.extend(unicode_segmentation::UnicodeSegmentation::graphemes(v, true).rev());
+        }
         Ok(true)
     })?;
     shape.wrap(out)
