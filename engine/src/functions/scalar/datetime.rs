@@ -21,8 +21,8 @@ use arrow::array::{
 };
 use arrow::compute::{binary, cast, date_part as arrow_date_part, DatePart};
 use arrow::datatypes::{
-    DataType, Date32Type, Float64Type, Int32Type, Int64Type, IntervalUnit, TimeUnit,
-    TimestampMicrosecondType,
+    DataType, Date32Type, Float64Type, Int32Type, Int64Type, IntervalMonthDayNano, IntervalUnit,
+    TimeUnit, TimestampMicrosecondType,
 };
 use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{
@@ -284,7 +284,10 @@ fn check_extractable(func: &str, args: &[DataType], t: &DataType) -> Result<()> 
     let ok = is_date_or_timestamp(t)
         || matches!(
             t,
-            DataType::Time32(_) | DataType::Time64(_) | DataType::Null
+            DataType::Time32(_)
+                | DataType::Time64(_)
+                | DataType::Null
+                | DataType::Interval(IntervalUnit::MonthDayNano)
         );
     if ok {
         Ok(())
@@ -335,6 +338,9 @@ fn kernel_part(func: &str, a: &ArrayRef, part: DatePart) -> Result<Int32Array> {
 
 /// Extracts `part` of every value (`Int64`, or `Float64` for the epoch).
 fn extract(func: &str, part: Part, a: &ArrayRef) -> Result<ArrayRef> {
+    if matches!(a.data_type(), DataType::Interval(_)) {
+        return extract_from_interval(func, part, a);
+    }
     let simple = |p: DatePart| -> Result<ArrayRef> {
         Ok(cast(&kernel_part(func, a, p)?, &DataType::Int64)?)
     };
@@ -391,6 +397,43 @@ fn extract(func: &str, part: Part, a: &ArrayRef) -> Result<ArrayRef> {
         Part::Era => from_year(|y| i64::from(y > 0))?,
         Part::Epoch => epoch_seconds(func, a)?,
     })
+}
+
+/// A part of an interval, as DuckDB reads it: years and months from the months field
+/// (`14 months` is year 1, month 2), days from the days field, time parts from the time,
+/// and the epoch counting a year as 365.25 days and a month as 30.
+fn extract_from_interval(func: &str, part: Part, a: &ArrayRef) -> Result<ArrayRef> {
+    let iv = a.as_primitive::<arrow::datatypes::IntervalMonthDayNanoType>();
+    const MINUTE: i64 = 60_000_000;
+    if part == Part::Epoch {
+        let out: Float64Array = iv.unary(|v| {
+            let years = (v.months / 12) as f64 * 365.25 * 86_400.0;
+            let months = (v.months % 12) as f64 * 30.0 * 86_400.0;
+            years + months + v.days as f64 * 86_400.0 + (v.nanoseconds / 1000) as f64 / 1e6
+        });
+        return Ok(Arc::new(out));
+    }
+    let f: fn(IntervalMonthDayNano) -> i64 = match part {
+        Part::Year => |v| (v.months / 12) as i64,
+        Part::Month => |v| (v.months % 12) as i64,
+        Part::Quarter => |v| (v.months % 12 / 3 + 1) as i64,
+        Part::Decade => |v| (v.months / 120) as i64,
+        Part::Century => |v| (v.months / 1200) as i64,
+        Part::Millennium => |v| (v.months / 12_000) as i64,
+        Part::Day => |v| v.days as i64,
+        Part::Hour => |v| v.nanoseconds / 1000 / (60 * MINUTE),
+        Part::Minute => |v| v.nanoseconds / 1000 % (60 * MINUTE) / MINUTE,
+        Part::Second => |v| v.nanoseconds / 1000 % MINUTE / 1_000_000,
+        Part::Millisecond => |v| v.nanoseconds / 1000 % MINUTE / 1000,
+        Part::Microsecond => |v| v.nanoseconds / 1000 % MINUTE,
+        other => {
+            return Err(crate::compute_err!(
+                "`{func}`: \"interval\" units \"{other:?}\" not recognized"
+            ))
+        }
+    };
+    let out: Int64Array = iv.unary(f);
+    Ok(Arc::new(out))
 }
 
 /// Seconds since the epoch (or since midnight for a time of day) as `Float64`.
