@@ -631,7 +631,7 @@ fn casts() {
         .select([col("s").cast(DataType::Int64)])
         .collect()
         .unwrap_err();
-    assert_eq!(err.category(), "Compute", "{err}");
+    assert_eq!(err.category(), "Conversion", "{err}");
 }
 
 #[test]

@@ -336,7 +336,7 @@ mod rule_tests {
         assert!(!t.changed);
         let s = crate::session::Session::with_threads(1).unwrap();
         let err = s.execute(plan).unwrap_err();
-        assert_eq!(err.category(), "Compute", "{err}");
+        assert_eq!(err.category(), "Conversion", "{err}");
     }
 
     #[test]
