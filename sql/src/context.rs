@@ -75,7 +75,9 @@ impl SqlContext {
 
     /// Parses SQL text into statements. Errors show the line with a caret.
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
-        Parser::parse_sql(&DuckDbDialect {}, sql).map_err(|e| syntax_error(sql, &e))
+        // DuckDB's PIVOT / UNPIVOT forms become carriers sqlparser parses.
+        let sql = crate::planner::pivot_syntax::rewrite_pivot_syntax(sql);
+        Parser::parse_sql(&DuckDbDialect {}, &sql).map_err(|e| syntax_error(&sql, &e))
     }
 
     /// Runs one parsed statement.

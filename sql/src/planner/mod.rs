@@ -4,15 +4,20 @@
 //! One file per concern: [`query`] (SELECT, set operations, ORDER BY / LIMIT, CTEs),
 //! [`relation`] (FROM items: tables, files, table functions, joins, subqueries in FROM),
 //! [`expr`] (SQL expressions to engine expressions), [`subquery`] (decorrelation of
-//! EXISTS / IN / scalar subqueries into joins) and [`statements`] (everything but queries).
+//! EXISTS / IN / scalar subqueries into joins), [`grouping_sets`] (GROUPING SETS, ROLLUP,
+//! CUBE), [`pivot_syntax`] and [`pivot`] (DuckDB's PIVOT / UNPIVOT) and [`statements`]
+//! (everything but queries).
 
 mod expr;
+mod grouping_sets;
+mod pivot;
+pub(crate) mod pivot_syntax;
 mod query;
 mod relation;
 mod statements;
 mod subquery;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -31,6 +36,8 @@ pub struct SqlPlanner<'a> {
     windows: RefCell<Vec<HashMap<String, sqlparser::ast::WindowSpec>>>,
     /// Counter for generated names (subquery aliases).
     next_id: RefCell<usize>,
+    /// Planning a view's query (PIVOT must then list its values).
+    in_view: Cell<bool>,
 }
 
 impl<'a> SqlPlanner<'a> {
@@ -41,6 +48,7 @@ impl<'a> SqlPlanner<'a> {
             ctes: RefCell::new(vec![]),
             windows: RefCell::new(vec![]),
             next_id: RefCell::new(0),
+            in_view: Cell::new(false),
         }
     }
 
