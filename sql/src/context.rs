@@ -91,8 +91,11 @@ impl SqlContext {
 
     /// Parses SQL text into statements. Errors show the line with a caret.
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
-        let rewritten = crate::rewrite::rewrite(sql);
-        let text = rewritten.as_deref().unwrap_or(sql);
+        // DuckDB's PIVOT / UNPIVOT forms become carriers sqlparser parses, and other
+        // DuckDB-only forms (FROM VALUES ...) their standard equivalents.
+        let pivoted = crate::planner::pivot_syntax::rewrite_pivot_syntax(sql);
+        let rewritten = crate::rewrite::rewrite(&pivoted);
+        let text: &str = rewritten.as_deref().unwrap_or(pivoted.as_str());
         Parser::parse_sql(&DuckDbDialect {}, text).map_err(|e| syntax_error(text, &e))
     }
 

@@ -373,6 +373,40 @@ impl SqlPlanner<'_> {
             }
             SqlExpr::Function(f) => self.function(f, plan)?,
             SqlExpr::Subquery(q) => return self.scalar_subquery(q, plan),
+            // `x op ANY (q)` / `x op ALL (q)` (subquery.rs).
+            SqlExpr::AnyOp {
+                left,
+                compare_op,
+                right,
+                ..
+            }
+            | SqlExpr::AllOp {
+                left,
+                compare_op,
+                right,
+            } => {
+                let all = matches!(e, SqlExpr::AllOp { .. });
+                let SqlExpr::Subquery(q) = right.as_ref() else {
+                    return Err(Error::NotSupported(format!(
+                        "ANY / ALL over a non-subquery `{right}`"
+                    )));
+                };
+                let op = match compare_op {
+                    BinaryOperator::Gt => Operator::Gt,
+                    BinaryOperator::Lt => Operator::Lt,
+                    BinaryOperator::GtEq => Operator::GtEq,
+                    BinaryOperator::LtEq => Operator::LtEq,
+                    BinaryOperator::Eq => Operator::Eq,
+                    BinaryOperator::NotEq => Operator::NotEq,
+                    other => {
+                        return Err(Error::Syntax(format!(
+                            "Unsupported comparison \"{other}\" for ANY/ALL subquery"
+                        )))
+                    }
+                };
+                let l = self.sql_expr(left, plan)?;
+                return self.quantified_subquery(l, op, q, all, plan);
+            }
             SqlExpr::Exists { subquery, negated } => {
                 return self.exists_mark(subquery, *negated, plan)
             }
@@ -583,6 +617,8 @@ impl SqlPlanner<'_> {
                 }
                 return Ok(call("struct_pack", packed));
             }
+            // Constants per grouping set, replaced by the aggregation (grouping_sets.rs).
+            f if super::grouping_sets::is_grouping_function(f) => return Ok(call(f, args)),
             _ => func,
         };
         registry().scalar(&func)?;

@@ -4,9 +4,14 @@
 //! One file per concern: [`query`] (SELECT, set operations, ORDER BY / LIMIT, CTEs),
 //! [`relation`] (FROM items: tables, files, table functions, joins, subqueries in FROM),
 //! [`expr`] (SQL expressions to engine expressions), [`subquery`] (decorrelation of
-//! EXISTS / IN / scalar subqueries into joins) and [`statements`] (everything but queries).
+//! EXISTS / IN / scalar subqueries into joins), [`grouping_sets`] (GROUPING SETS, ROLLUP,
+//! CUBE), [`pivot_syntax`] and [`pivot`] (DuckDB's PIVOT / UNPIVOT) and [`statements`]
+//! (everything but queries).
 
 mod expr;
+mod grouping_sets;
+mod pivot;
+pub(crate) mod pivot_syntax;
 mod prepared;
 mod query;
 mod relation;
@@ -14,7 +19,7 @@ mod sequences;
 mod statements;
 mod subquery;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -35,6 +40,8 @@ pub struct SqlPlanner<'a> {
     params: RefCell<Vec<sqlparser::ast::Expr>>,
     /// Counter for generated names (subquery aliases).
     next_id: RefCell<usize>,
+    /// Planning a view's query (PIVOT must then list its values).
+    in_view: Cell<bool>,
 }
 
 impl<'a> SqlPlanner<'a> {
@@ -46,6 +53,7 @@ impl<'a> SqlPlanner<'a> {
             windows: RefCell::new(vec![]),
             params: RefCell::new(vec![]),
             next_id: RefCell::new(0),
+            in_view: Cell::new(false),
         }
     }
 

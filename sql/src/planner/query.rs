@@ -13,11 +13,12 @@ use sqlparser::ast::{
     SetOperator, SetQuantifier,
 };
 
+use super::grouping_sets::{aggregate_grouping_sets, expand_grouping_sets, grouping_calls_in};
 use super::relation::resolves;
 use super::SqlPlanner;
 
 /// Collects the distinct aggregate calls of `e` (outside window calls).
-fn aggregates_in(e: &Expr, out: &mut Vec<Expr>) {
+pub(super) fn aggregates_in(e: &Expr, out: &mut Vec<Expr>) {
     e.visit(&mut |n| match n {
         Expr::Aggregate(_) => {
             if !out.contains(n) {
@@ -324,6 +325,19 @@ impl SqlPlanner<'_> {
         select: &Select,
         order_by: Option<&ast::OrderBy>,
     ) -> Result<LogicalPlanBuilder> {
+        // DuckDB's `FROM t` without SELECT is `SELECT * FROM t`.
+        let star;
+        let select = if select.flavor == ast::SelectFlavor::FromFirstNoSelect
+            && select.projection.is_empty()
+        {
+            star = Select {
+                projection: vec![SelectItem::Wildcard(Default::default())],
+                ..select.clone()
+            };
+            &star
+        } else {
+            select
+        };
         let input = self.plan_from(&select.from)?;
         let input = match &select.selection {
             Some(w) => self.plan_where(input, w)?,
@@ -340,13 +354,7 @@ impl SqlPlanner<'_> {
     ) -> Result<Vec<(Expr, String)>> {
         let mut out = vec![];
         let input_schema = plan.schema().clone();
-        // A FROM-first query without SELECT (`FROM t`) selects every column.
-        let star = [SelectItem::Wildcard(Default::default())];
-        let items = match select.projection.is_empty() {
-            true => &star[..],
-            false => &select.projection[..],
-        };
-        for item in items {
+        for item in &select.projection {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let x = self.sql_expr(e, plan)?;
@@ -506,6 +514,38 @@ impl SqlPlanner<'_> {
         Ok((select, plan))
     }
 
+    /// One GROUP BY key: a select-list position, a select alias, or an expression.
+    fn group_key(
+        &self,
+        g: &SqlExpr,
+        items: &[(Expr, String)],
+        input_schema: &QSchema,
+        scratch: &mut LogicalPlanBuilder,
+    ) -> Result<Expr> {
+        Ok(match literal_usize(g) {
+            Some(n) if n >= 1 && n <= items.len() => items[n - 1].0.clone(),
+            Some(n) => {
+                return Err(Error::Plan(format!(
+                    "GROUP BY position {n} is not in the select list (1 to {})",
+                    items.len()
+                )))
+            }
+            None => {
+                let e = self.sql_expr(g, scratch)?;
+                // A bare name that is a select alias and not an input column.
+                match (&e, g) {
+                    (Expr::Column(c), SqlExpr::Identifier(_)) if !resolves(&e, input_schema) => {
+                        match items.iter().find(|(_, n)| n.eq_ignore_ascii_case(&c.name)) {
+                            Some((x, _)) => x.clone(),
+                            None => e,
+                        }
+                    }
+                    _ => e,
+                }
+            }
+        })
+    }
+
     fn plan_select_inner(
         &self,
         select: &Select,
@@ -548,8 +588,19 @@ impl SqlPlanner<'_> {
             // aggregates it spells out count here.
             aggregates_in(e, &mut calls);
         }
-        // GROUP BY keys.
+        // GROUPING() calls: constants per grouping set.
+        let mut grouping_calls = vec![];
+        for e in items
+            .iter()
+            .map(|(e, _)| e)
+            .chain(&having)
+            .chain(&order_exprs)
+        {
+            grouping_calls_in(e, &mut grouping_calls);
+        }
+        // GROUP BY keys, and the grouping sets as positions among them.
         let mut group_exprs: Vec<Expr> = vec![];
+        let mut sets: Option<Vec<Vec<usize>>> = None;
         match &select.group_by {
             GroupByExpr::All(_) => {
                 for (e, _) in &items {
@@ -559,55 +610,70 @@ impl SqlPlanner<'_> {
                 }
             }
             GroupByExpr::Expressions(exprs, modifiers) => {
-                if !modifiers.is_empty() {
-                    return Err(Error::NotSupported(
-                        "GROUP BY modifiers (ROLLUP / CUBE / GROUPING SETS)".into(),
-                    ));
-                }
-                for g in exprs {
-                    if matches!(
-                        g,
-                        SqlExpr::Rollup(_) | SqlExpr::Cube(_) | SqlExpr::GroupingSets(_)
-                    ) {
-                        return Err(Error::NotSupported("ROLLUP, CUBE and GROUPING SETS".into()));
-                    }
-                    let e = match literal_usize(g) {
-                        Some(n) if n >= 1 && n <= items.len() => items[n - 1].0.clone(),
-                        Some(n) => {
-                            return Err(Error::Plan(format!(
-                                "GROUP BY position {n} is not in the select list (1 to {})",
-                                items.len()
-                            )))
-                        }
+                let mut key_of = |g: &SqlExpr| -> Result<usize> {
+                    let e = self.group_key(g, &items, &input_schema, &mut scratch)?;
+                    Ok(match group_exprs.iter().position(|x| *x == e) {
+                        Some(i) => i,
                         None => {
-                            let e = self.sql_expr(g, &mut scratch)?;
-                            // A bare name that is a select alias and not an input column.
-                            match (&e, g) {
-                                (Expr::Column(c), SqlExpr::Identifier(_))
-                                    if !resolves(&e, &input_schema) =>
-                                {
-                                    match items
-                                        .iter()
-                                        .find(|(_, n)| n.eq_ignore_ascii_case(&c.name))
-                                    {
-                                        Some((x, _)) => x.clone(),
-                                        None => e,
-                                    }
-                                }
-                                _ => e,
+                            group_exprs.push(e);
+                            group_exprs.len() - 1
+                        }
+                    })
+                };
+                match expand_grouping_sets(exprs, modifiers)? {
+                    None => {
+                        for g in exprs {
+                            // `GROUP BY ()` is a global aggregate.
+                            if !matches!(g, SqlExpr::Tuple(v) if v.is_empty()) {
+                                key_of(g)?;
                             }
                         }
-                    };
-                    if !group_exprs.contains(&e) {
-                        group_exprs.push(e);
+                    }
+                    Some(expanded) => {
+                        let mut positions = vec![];
+                        for set in &expanded {
+                            let mut p = vec![];
+                            for g in set {
+                                let i = key_of(g)?;
+                                if !p.contains(&i) {
+                                    p.push(i);
+                                }
+                            }
+                            positions.push(p);
+                        }
+                        sets = Some(positions);
                     }
                 }
             }
         }
+        if !grouping_calls.is_empty() && sets.is_none() {
+            if group_exprs.is_empty() {
+                return Err(Error::Plan(
+                    "GROUPING statement cannot be used without groups".into(),
+                ));
+            }
+            // A plain GROUP BY is the one grouping set of all its keys.
+            sets = Some(vec![(0..group_exprs.len()).collect()]);
+        }
         let aggregating = !calls.is_empty() || !group_exprs.is_empty() || !extra_keys.is_empty();
         let mut plan = input;
         let mut replacements: Vec<(Expr, Expr)> = vec![];
-        if aggregating {
+        if let (true, Some(sets)) = (aggregating, &sets) {
+            // Correlation keys are grouped by in every set.
+            let mut keys = group_exprs.clone();
+            keys.extend(extra_keys.iter().map(|(e, _)| e.clone()));
+            let sets: Vec<Vec<usize>> = sets
+                .iter()
+                .map(|s| {
+                    let mut s = s.clone();
+                    s.extend(group_exprs.len()..keys.len());
+                    s
+                })
+                .collect();
+            let (p, r) = aggregate_grouping_sets(plan, &keys, &sets, &calls, &grouping_calls)?;
+            plan = p;
+            replacements = r;
+        } else if aggregating {
             let mut keys = group_exprs.clone();
             keys.extend(extra_keys.iter().map(|(e, _)| e.clone()));
             let named: Vec<Expr> = calls

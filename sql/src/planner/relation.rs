@@ -209,7 +209,7 @@ impl SqlPlanner<'_> {
         joined.project(exprs)
     }
 
-    fn plan_table_factor(&self, tf: &TableFactor) -> Result<LogicalPlanBuilder> {
+    pub(super) fn plan_table_factor(&self, tf: &TableFactor) -> Result<LogicalPlanBuilder> {
         match tf {
             TableFactor::Table {
                 name, alias, args, ..
@@ -217,6 +217,9 @@ impl SqlPlanner<'_> {
                 let plan = match args {
                     Some(a) => {
                         let fname = name.to_string().to_lowercase();
+                        if let Some(plan) = self.pivot_statement(&fname, &a.args) {
+                            return self.apply_alias(plan?, alias.as_ref(), None);
+                        }
                         let (plan, default_alias) = self.table_function(&fname, &a.args)?;
                         return self.apply_alias(plan, alias.as_ref(), Some(&default_alias));
                     }
@@ -245,11 +248,29 @@ impl SqlPlanner<'_> {
                     self.table_function(&name.to_string().to_lowercase(), args)?;
                 self.apply_alias(plan, alias.as_ref(), Some(&default))
             }
+            TableFactor::Pivot {
+                table,
+                aggregate_functions,
+                alias,
+                ..
+            } => self.pivot_from_item(table, aggregate_functions, alias.as_ref()),
+            TableFactor::Unpivot {
+                table,
+                value,
+                null_inclusion,
+                alias,
+                ..
+            } => self.unpivot_from_item(
+                table,
+                value,
+                matches!(null_inclusion, Some(ast::NullInclusion::IncludeNulls)),
+                alias.as_ref(),
+            ),
             other => Err(Error::NotSupported(format!("the FROM item `{other}`"))),
         }
     }
 
-    fn apply_alias(
+    pub(super) fn apply_alias(
         &self,
         plan: LogicalPlanBuilder,
         alias: Option<&ast::TableAlias>,

@@ -169,9 +169,23 @@ impl SqlPlanner<'_> {
                 }
                 // Check the query plans now, so mistakes show at CREATE VIEW.
                 drop(views);
-                self.plan_query(&v.query, None)?;
+                self.in_view.set(true);
+                let planned = self.plan_query(&v.query, None);
+                self.in_view.set(false);
+                planned?;
                 views = self.ctx.views().write().unwrap_or_else(|e| e.into_inner());
-                views.insert(name.to_lowercase(), v.query.to_string());
+                // `CREATE VIEW v(a, b) AS ..` names the query's columns.
+                let text = if v.columns.is_empty() {
+                    v.query.to_string()
+                } else {
+                    let names: Vec<String> = v.columns.iter().map(|c| c.name.to_string()).collect();
+                    format!(
+                        "SELECT * FROM ({}) AS __view({})",
+                        v.query,
+                        names.join(", ")
+                    )
+                };
+                views.insert(name.to_lowercase(), text);
                 Ok(empty_result())
             }
             Statement::Drop {

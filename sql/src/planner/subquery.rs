@@ -1,12 +1,15 @@
 //! Subqueries, decorrelated into joins.
 //!
-//! - `[NOT] EXISTS (q)` and `x [NOT] IN (q)` as WHERE conjuncts become semi / anti joins;
+//! - `[NOT] EXISTS (q)` and `x IN (q)` as WHERE conjuncts become semi / anti joins;
 //!   the subquery's WHERE conjuncts that mention outer columns become the join's keys
 //!   (equalities) and residual condition.
 //! - A scalar subquery becomes a left join with the subquery's one row, or, when
 //!   correlated by equalities, with the subquery grouped by its correlation keys.
 //! - EXISTS / IN inside a larger expression become a left join with a marker column
 //!   (uncorrelated subqueries only).
+//! - `x op ANY (q)` / `x op ALL (q)` (uncorrelated) join the subquery's row count,
+//!   non-NULL count, minimum and maximum (and, for `= ANY` / `<> ALL`, a membership
+//!   marker) onto the query; a CASE over them gives SQL's three-valued answer.
 //!
 //! Correlation is found by planning the subquery on its own first: a column that does
 //! not resolve there, but does in the outer query, makes the subquery correlated.
@@ -117,7 +120,12 @@ impl SqlPlanner<'_> {
                     ..
                 } => {
                     let left = self.sql_expr(expr, &mut plan)?;
-                    plan = self.in_join(plan, left, q, *negated)?;
+                    if *negated {
+                        // NOT IN is not an anti join: NULLs make it NULL, not true.
+                        filters.push(self.in_subquery_mark(left, q, true, &mut plan)?);
+                    } else {
+                        plan = self.in_join(plan, left, q)?;
+                    }
                 }
                 other => filters.push(self.sql_expr(other, &mut plan)?),
             }
@@ -269,12 +277,13 @@ impl SqlPlanner<'_> {
         plan.join(sub.build(), jt, keys, residual)
     }
 
+    /// `x IN (q)` as a WHERE conjunct: a semi join (a NULL or unmatched `x` drops the
+    /// row either way).
     fn in_join(
         &self,
         plan: LogicalPlanBuilder,
         left: Expr,
         q: &ast::Query,
-        negated: bool,
     ) -> Result<LogicalPlanBuilder> {
         let c = self.plan_correlated(q, plan.schema(), false)?;
         if !c.keys.is_empty() || !c.residual.is_empty() {
@@ -288,12 +297,7 @@ impl SqlPlanner<'_> {
         }
         let (sub, _, _, _) = self.isolate(c)?;
         let value = builder_column_of(sub.schema().field(0));
-        let jt = if negated {
-            JoinType::LeftAnti
-        } else {
-            JoinType::LeftSemi
-        };
-        plan.join(sub.build(), jt, vec![(left, value)], None)
+        plan.join(sub.build(), JoinType::LeftSemi, vec![(left, value)], None)
     }
 
     /// A scalar subquery joined onto `plan`; returns the expression for its value.
@@ -347,7 +351,131 @@ impl SqlPlanner<'_> {
         Ok(if negated { m.not() } else { m })
     }
 
-    /// `x IN (q)` inside a larger expression (uncorrelated).
+    /// `left op ANY (q)` (or `ALL` when `all`), uncorrelated, with SQL's NULL semantics:
+    /// ANY is true if some comparison is true, else NULL if some is NULL, else false (and
+    /// false for no rows); ALL is false if some comparison is false, else NULL if some is
+    /// NULL, else true.
+    pub(super) fn quantified_subquery(
+        &self,
+        left: Expr,
+        op: Operator,
+        q: &ast::Query,
+        all: bool,
+        plan: &mut LogicalPlanBuilder,
+    ) -> Result<Expr> {
+        let quantifier = if all { "ALL" } else { "ANY" };
+        let c = self.plan_correlated(q, plan.schema(), false)?;
+        if !c.keys.is_empty() || !c.residual.is_empty() {
+            return Err(Error::NotSupported(format!(
+                "a correlated subquery in {quantifier}"
+            )));
+        }
+        let sub = c.plan;
+        if sub.schema().len() != 1 {
+            return Err(Error::Plan(format!(
+                "the subquery of {quantifier} must return one column, it returns {}",
+                sub.schema().len()
+            )));
+        }
+        let v = builder_column_of(sub.schema().field(0));
+        let agg = |func: &str, args: Vec<Expr>, name: &str| {
+            Expr::Aggregate(quiver_engine::expr::AggregateCall {
+                func: func.into(),
+                args,
+                distinct: false,
+                filter: None,
+                order_by: vec![],
+            })
+            .alias(name)
+        };
+        let stats = sub.clone().aggregate(
+            vec![],
+            vec![
+                agg("count_star", vec![], "__n"),
+                agg("count", vec![v.clone()], "__nn"),
+                agg("min", vec![v.clone()], "__min"),
+                agg("max", vec![v.clone()], "__max"),
+            ],
+        )?;
+        let (stats, _, _, alias) = self.isolate(Correlated {
+            plan: stats,
+            keys: vec![],
+            residual: vec![],
+        })?;
+        *plan = plan
+            .clone()
+            .join(stats.build(), JoinType::Left, vec![], None)?;
+        let stat = |name: &str| Expr::Column(Column::qualified(alias.clone(), name));
+        let (n, nn, min, max) = (stat("__n"), stat("__nn"), stat("__min"), stat("__max"));
+        let cmp = |l: Expr, o: Operator, r: Expr| Expr::BinaryOp {
+            left: Box::new(l),
+            op: o,
+            right: Box::new(r),
+        };
+        // Whether some value makes the comparison true (ANY) or false (ALL).
+        let x = left.clone();
+        let decisive = match (op, all) {
+            (Operator::Gt, false) => cmp(x, Operator::Gt, min),
+            (Operator::GtEq, false) => cmp(x, Operator::GtEq, min),
+            (Operator::Lt, false) => cmp(x, Operator::Lt, max),
+            (Operator::LtEq, false) => cmp(x, Operator::LtEq, max),
+            (Operator::NotEq, false) | (Operator::Eq, true) => {
+                cmp(x.clone(), Operator::NotEq, min).or(cmp(x, Operator::NotEq, max))
+            }
+            (Operator::Gt, true) => cmp(x, Operator::LtEq, max),
+            (Operator::GtEq, true) => cmp(x, Operator::Lt, max),
+            (Operator::Lt, true) => cmp(x, Operator::GtEq, min),
+            (Operator::LtEq, true) => cmp(x, Operator::Gt, min),
+            (Operator::Eq, false) | (Operator::NotEq, true) => {
+                // Membership: a left join with the distinct values.
+                let marked = sub
+                    .project(vec![v.alias("__v"), lit(true).alias("__mark")])?
+                    .distinct();
+                let (marked, _, _, m) = self.isolate(Correlated {
+                    plan: marked,
+                    keys: vec![],
+                    residual: vec![],
+                })?;
+                let value = Expr::Column(Column::qualified(m.clone(), "__v"));
+                *plan = plan.clone().join(
+                    marked.build(),
+                    JoinType::Left,
+                    vec![(left.clone(), value)],
+                    None,
+                )?;
+                Expr::Column(Column::qualified(m, "__mark")).is_not_null()
+            }
+            (other, _) => {
+                return Err(Error::Plan(format!(
+                    "ANY and ALL operators require one of =,<>,>,<,>=,<= comparisons, got {other:?}"
+                )))
+            }
+        };
+        let (empty, decided) = (lit(all), lit(!all));
+        Ok(Expr::Case {
+            operand: None,
+            when_then: vec![
+                (n.clone().eq(lit(0i64)), empty.clone()),
+                (
+                    left.is_null(),
+                    Expr::Literal(quiver_engine::types::ScalarValue::null(
+                        &arrow::datatypes::DataType::Boolean,
+                    )),
+                ),
+                (decisive, decided),
+                (
+                    cmp(n, Operator::Gt, nn),
+                    Expr::Literal(quiver_engine::types::ScalarValue::null(
+                        &arrow::datatypes::DataType::Boolean,
+                    )),
+                ),
+            ],
+            otherwise: Some(Box::new(empty)),
+        })
+    }
+
+    /// `x [NOT] IN (q)` inside a larger expression (uncorrelated): `x = ANY (q)`, so a
+    /// NULL `x`, or no match among values with a NULL, gives NULL.
     pub(super) fn in_subquery_mark(
         &self,
         left: Expr,
@@ -355,35 +483,8 @@ impl SqlPlanner<'_> {
         negated: bool,
         plan: &mut LogicalPlanBuilder,
     ) -> Result<Expr> {
-        let sub = self.plan_query(q, None)?;
-        if sub.schema().len() != 1 {
-            return Err(Error::Plan(format!(
-                "the subquery of IN must return one column, it returns {}",
-                sub.schema().len()
-            )));
-        }
-        let s = sub.schema().clone();
-        let marked = sub
-            .project(vec![
-                builder_column_of(s.field(0)).alias("__v"),
-                lit(true).alias("__mark"),
-            ])?
-            .distinct();
-        let (marked, _, _, alias) = self.isolate(Correlated {
-            plan: marked,
-            keys: vec![],
-            residual: vec![],
-        })?;
-        let v = Expr::Column(Column::qualified(alias.clone(), "__v"));
-        *plan = plan
-            .clone()
-            .join(marked.build(), JoinType::Left, vec![(left, v)], None)?;
-        let m = Expr::Column(Column::qualified(alias, "__mark"));
-        Ok(if negated {
-            m.is_null()
-        } else {
-            m.is_not_null()
-        })
+        let any = self.quantified_subquery(left, Operator::Eq, q, false, plan)?;
+        Ok(if negated { any.not() } else { any })
     }
 }
 
