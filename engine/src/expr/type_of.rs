@@ -24,7 +24,8 @@ impl Operator {
     }
 }
 
-/// The literal values among `args` (`None` for non-literals), for signatures.
+/// The literal values among `args` (`None` for non-literals), for signatures. A constant
+/// function call (`[0.25, 0.5]`, `1 / 4`) is folded to its value.
 pub fn literal_args(args: &[Expr]) -> Vec<Option<ScalarValue>> {
     args.iter()
         .map(|a| match a.unalias() {
@@ -33,6 +34,14 @@ pub fn literal_args(args: &[Expr]) -> Vec<Option<ScalarValue>> {
                 Expr::Literal(v) => v.cast_to(to).ok(),
                 _ => None,
             },
+            e @ (Expr::Function { .. } | Expr::BinaryOp { .. } | Expr::Negative(_))
+                if e.is_constant() =>
+            {
+                match crate::optimizer::simplify_expr(e.clone()).data.unalias() {
+                    Expr::Literal(v) => Some(v.clone()),
+                    _ => None,
+                }
+            }
             _ => None,
         })
         .collect()

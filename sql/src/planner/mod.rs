@@ -4,13 +4,15 @@
 //! One file per concern: [`query`] (SELECT, set operations, ORDER BY / LIMIT, CTEs),
 //! [`relation`] (FROM items: tables, files, table functions, joins, subqueries in FROM),
 //! [`expr`] (SQL expressions to engine expressions), [`subquery`] (decorrelation of
-//! EXISTS / IN / scalar subqueries into joins) and [`statements`] (everything but queries).
+//! EXISTS / IN / scalar subqueries into joins), [`within_group`] (ordered-set aggregates) and
+//! [`statements`] (everything but queries).
 
 mod expr;
 mod query;
 mod relation;
 mod statements;
 mod subquery;
+mod within_group;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
