@@ -24,33 +24,27 @@ impl Operator {
     }
 }
 
-/// The literal values among `args` (`None` for non-literals), for signatures.
+/// The literal values among `args` (`None` for non-literals), for signatures. A constant
+/// function call (`[0.25, 0.5]`, `1 / 4`) is folded to its value.
 pub fn literal_args(args: &[Expr]) -> Vec<Option<ScalarValue>> {
-    args.iter().map(constant_value).collect()
-}
-
-/// The value of a constant argument: a literal, a cast literal, or a list of literals
-/// (`['a', 'b']`, which some signatures need as a value: group or field names).
-fn constant_value(e: &Expr) -> Option<ScalarValue> {
-    match e.unalias() {
-        Expr::Literal(v) => Some(v.clone()),
-        Expr::Cast { expr, to, .. } => constant_value(expr)?.cast_to(to).ok(),
-        Expr::Function { name, args } if name == "list_value" && !args.is_empty() => {
-            let values: Vec<ScalarValue> =
-                args.iter().map(constant_value).collect::<Option<_>>()?;
-            let arrays: Vec<&dyn arrow::array::Array> =
-                values.iter().map(|v| v.as_array().as_ref()).collect();
-            let items = arrow::compute::concat(&arrays).ok()?;
-            let field = std::sync::Arc::new(arrow::datatypes::Field::new_list_field(
-                items.data_type().clone(),
-                true,
-            ));
-            let offsets = arrow::buffer::OffsetBuffer::from_lengths([items.len()]);
-            let list = arrow::array::ListArray::try_new(field, offsets, items, None).ok()?;
-            ScalarValue::try_from_array(std::sync::Arc::new(list)).ok()
-        }
-        _ => None,
-    }
+    args.iter()
+        .map(|a| match a.unalias() {
+            Expr::Literal(v) => Some(v.clone()),
+            Expr::Cast { expr, to, .. } => match &**expr {
+                Expr::Literal(v) => v.cast_to(to).ok(),
+                _ => None,
+            },
+            e @ (Expr::Function { .. } | Expr::BinaryOp { .. } | Expr::Negative(_))
+                if e.is_constant() =>
+            {
+                match crate::optimizer::simplify_expr(e.clone()).data.unalias() {
+                    Expr::Literal(v) => Some(v.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 impl Expr {

@@ -499,6 +499,7 @@ impl SqlPlanner<'_> {
         let mut ignore_nulls = false;
         let mut args: Vec<Expr> = vec![];
         let mut star = false;
+        let mut arg_names: Vec<Option<String>> = vec![];
         match &f.args {
             FunctionArguments::None => {}
             FunctionArguments::Subquery(_) => {
@@ -517,9 +518,13 @@ impl SqlPlanner<'_> {
                             if name_is_struct_pack(&name_of(&f.name)) {
                                 args.push(lit(name.value.clone()));
                             }
+                            arg_names.push(Some(name.value.to_lowercase()));
                             arg
                         }
-                        FunctionArg::ExprNamed { arg, .. } | FunctionArg::Unnamed(arg) => arg,
+                        FunctionArg::ExprNamed { arg, .. } | FunctionArg::Unnamed(arg) => {
+                            arg_names.push(None);
+                            arg
+                        }
                     };
                     match ae {
                         FunctionArgExpr::Expr(x) => args.push(self.sql_expr(x, plan)?),
@@ -549,7 +554,21 @@ impl SqlPlanner<'_> {
             ignore_nulls = matches!(n, ast::NullTreatment::IgnoreNulls);
         }
         if !f.within_group.is_empty() {
-            order_by = self.sort_exprs(&f.within_group, plan)?;
+            let order = self.sort_exprs(&f.within_group, plan)?;
+            let filter = f
+                .filter
+                .as_ref()
+                .map(|x| self.sql_expr(x, plan))
+                .transpose()?
+                .map(Box::new);
+            return super::within_group::rewrite(&name, args, &arg_names, order, filter);
+        }
+        if star && distinct {
+            return Err(Error::Plan(
+                "STAR expression is only allowed as the root element of an expression. Use \
+                 COLUMNS(*) instead."
+                    .into(),
+            ));
         }
         let func = if name == "count" && (star || args.is_empty()) {
             "count_star".to_string()

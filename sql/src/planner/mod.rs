@@ -5,8 +5,9 @@
 //! [`relation`] (FROM items: tables, files, table functions, joins, subqueries in FROM),
 //! [`expr`] (SQL expressions to engine expressions), [`subquery`] (decorrelation of
 //! EXISTS / IN / scalar subqueries into joins), [`grouping_sets`] (GROUPING SETS, ROLLUP,
-//! CUBE), [`pivot_syntax`] and [`pivot`] (DuckDB's PIVOT / UNPIVOT) and [`statements`]
-//! (everything but queries).
+//! CUBE), [`pivot_syntax`] and [`pivot`] (DuckDB's PIVOT / UNPIVOT), [`within_group`]
+//! (ordered-set aggregates), [`sequences`], [`prepared`] and [`statements`] (everything
+//! but queries).
 
 mod expr;
 mod grouping_sets;
@@ -18,6 +19,7 @@ mod relation;
 mod sequences;
 mod statements;
 mod subquery;
+mod within_group;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;

@@ -1,4 +1,5 @@
-//! `avg(x)` (alias `mean`): the mean of the non-NULL values as `Float64`.
+//! `avg(x)` (alias `mean`): the mean of the non-NULL values as `Float64` (for dates,
+//! timestamps and times: a timestamp or time, as in DuckDB).
 //!
 //! Integers and decimals are summed exactly (in `i64` / `i128`, as `sum` does) and divided
 //! only at finish, so the mean is correctly rounded even for large decimal sums; DuckDB
@@ -8,7 +9,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Float64Array};
+use arrow::array::{ArrayRef, Float64Array, Int64Array};
 use arrow::buffer::NullBuffer;
 use arrow::datatypes::*;
 
@@ -29,6 +30,26 @@ pub(super) fn register(r: &mut FunctionRegistry) {
 }
 
 fn avg_signature(types: &[DataType], _: &[Option<ScalarValue>]) -> Result<Signature> {
+    // Dates, timestamps and times average as microseconds, like DuckDB (a date's average
+    // is a timestamp).
+    let temporal = match types {
+        [DataType::Date32 | DataType::Date64] => {
+            Some(DataType::Timestamp(TimeUnit::Microsecond, None))
+        }
+        [DataType::Timestamp(_, tz)] => {
+            Some(DataType::Timestamp(TimeUnit::Microsecond, tz.clone()))
+        }
+        [DataType::Time32(_) | DataType::Time64(_)] => {
+            Some(DataType::Time64(TimeUnit::Microsecond))
+        }
+        _ => None,
+    };
+    if let Some(t) = temporal {
+        return Ok(Signature {
+            args: vec![t.clone()],
+            ret: t,
+        });
+    }
     let (arg, _) = sum_input_type("avg", types)?;
     Ok(Signature {
         args: vec![arg],
@@ -39,6 +60,10 @@ fn avg_signature(types: &[DataType], _: &[Option<ScalarValue>]) -> Result<Signat
 fn create_avg(args: &AggregateArgs) -> Result<Box<dyn GroupsAccumulator>> {
     let input = args.arg_types.first().cloned().unwrap_or(DataType::Null);
     Ok(match input {
+        DataType::Timestamp(_, _) | DataType::Time64(_) => Box::new(TemporalAvg {
+            ret: args.return_type.clone(),
+            state: SumState::new(),
+        }),
         DataType::Int8 => Box::new(AvgAccumulator::<Int8Type, Int64Type>::new(0)),
         DataType::Int16 => Box::new(AvgAccumulator::<Int16Type, Int64Type>::new(0)),
         DataType::Int32 => Box::new(AvgAccumulator::<Int32Type, Int64Type>::new(0)),
@@ -145,6 +170,56 @@ where
             .collect();
         let nulls = NullBuffer::from(counts.iter().map(|&c| c > 0).collect::<Vec<bool>>());
         Ok(Arc::new(Float64Array::new(means.into(), Some(nulls))))
+    }
+
+    fn size(&self) -> usize {
+        self.state.size() + std::mem::size_of::<Self>()
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+/// `avg` of timestamps or times: the mean of their microsecond counts (truncated), of the
+/// same type.
+#[derive(Debug)]
+struct TemporalAvg {
+    ret: DataType,
+    state: SumState<Int64Type, Decimal128Type>,
+}
+
+impl GroupsAccumulator for TemporalAvg {
+    fn update(&mut self, values: &[ArrayRef], groups: &[u32], num_groups: usize) -> Result<()> {
+        let micros: Vec<ArrayRef> = values
+            .iter()
+            .take(1)
+            .map(|v| arrow::compute::cast(v, &DataType::Int64))
+            .collect::<std::result::Result<_, _>>()?;
+        self.state.update("avg", &micros, groups, num_groups)
+    }
+
+    fn merge(
+        &mut self,
+        other: Box<dyn GroupsAccumulator>,
+        group_map: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
+        let other = downcast_other::<Self>(other, "avg")?;
+        self.state.merge("avg", &other.state, group_map, num_groups)
+    }
+
+    fn finish(&mut self, num_groups: usize) -> Result<ArrayRef> {
+        let (sums, counts) = self.state.take(num_groups);
+        let means: Int64Array = sums
+            .iter()
+            .zip(&counts)
+            .map(|(&s, &c)| (c > 0).then(|| (s / i128::from(c)) as i64))
+            .collect();
+        Ok(arrow::compute::cast(
+            &(Arc::new(means) as ArrayRef),
+            &self.ret,
+        )?)
     }
 
     fn size(&self) -> usize {

@@ -25,23 +25,36 @@ pub(super) fn register(r: &mut FunctionRegistry) {
         name: "covar_pop",
         aliases: &[],
         signature: |t, _| pair_signature("covar_pop", t),
-        create: |_| Ok(Box::new(CovarianceAccumulator::new(Stat::CovarPop))),
+        create: |_| Ok(PairAccumulator::boxed("covar_pop", covar_pop)),
     });
     r.add_aggregate(AggregateFunctionDef {
         name: "covar_samp",
         aliases: &[],
         signature: |t, _| pair_signature("covar_samp", t),
-        create: |_| Ok(Box::new(CovarianceAccumulator::new(Stat::CovarSamp))),
+        create: |_| Ok(PairAccumulator::boxed("covar_samp", covar_samp)),
     });
     r.add_aggregate(AggregateFunctionDef {
         name: "corr",
         aliases: &[],
         signature: |t, _| pair_signature("corr", t),
-        create: |_| Ok(Box::new(CovarianceAccumulator::new(Stat::Corr))),
+        create: |_| Ok(PairAccumulator::boxed("corr", corr)),
     });
 }
 
-fn pair_signature(name: &str, types: &[DataType]) -> Result<Signature> {
+fn covar_pop(m: &Moments) -> Option<f64> {
+    (m.n >= 1).then(|| m.co / m.n as f64)
+}
+
+fn covar_samp(m: &Moments) -> Option<f64> {
+    (m.n >= 2).then(|| m.co / (m.n as f64 - 1.0))
+}
+
+pub(super) fn corr(m: &Moments) -> Option<f64> {
+    let n = m.n as f64;
+    (m.n >= 1).then(|| (m.co / n) / ((m.m2x / n).sqrt() * (m.m2y / n).sqrt()))
+}
+
+pub(super) fn pair_signature(name: &str, types: &[DataType]) -> Result<Signature> {
     let expected = "two numeric arguments (y, x)";
     check_arg_count(name, types, 2, 2, expected)?;
     if !types.iter().all(|t| is_numeric(t) || *t == DataType::Null) {
@@ -53,41 +66,23 @@ fn pair_signature(name: &str, types: &[DataType]) -> Result<Signature> {
     })
 }
 
-/// Which statistic is returned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stat {
-    CovarPop,
-    CovarSamp,
-    Corr,
-}
-
-impl Stat {
-    fn name(self) -> &'static str {
-        match self {
-            Stat::CovarPop => "covar_pop",
-            Stat::CovarSamp => "covar_samp",
-            Stat::Corr => "corr",
-        }
-    }
-}
-
-/// Running co-moments of one group.
+/// Running co-moments of one group (shared with the `regr_*` family).
 #[derive(Debug, Clone, Copy, Default)]
-struct Moments {
-    n: u64,
-    mean_x: f64,
-    mean_y: f64,
+pub(super) struct Moments {
+    pub(super) n: u64,
+    pub(super) mean_x: f64,
+    pub(super) mean_y: f64,
     /// Σ (x − mean_x)(y − mean_y)
-    co: f64,
+    pub(super) co: f64,
     /// Σ (x − mean_x)²
-    m2x: f64,
+    pub(super) m2x: f64,
     /// Σ (y − mean_y)²
-    m2y: f64,
+    pub(super) m2y: f64,
 }
 
 impl Moments {
     #[inline(always)]
-    fn add(&mut self, y: f64, x: f64) {
+    pub(super) fn add(&mut self, y: f64, x: f64) {
         self.n += 1;
         let n = self.n as f64;
         let dx = x - self.mean_x;
@@ -99,7 +94,7 @@ impl Moments {
         self.m2y += dy * (y - self.mean_y);
     }
 
-    fn merge(&mut self, o: &Moments) {
+    pub(super) fn merge(&mut self, o: &Moments) {
         if o.n == 0 {
             return;
         }
@@ -121,31 +116,48 @@ impl Moments {
     }
 }
 
-fn as_f64<'a>(name: &str, a: &'a ArrayRef) -> Result<&'a Float64Array> {
+pub(super) fn as_f64<'a>(name: &str, a: &'a ArrayRef) -> Result<&'a Float64Array> {
     a.as_primitive_opt::<Float64Type>().ok_or_else(|| {
         crate::internal_err!("`{name}` expects Float64 input, got {}", a.data_type())
     })
 }
 
-/// Pair statistics per group.
-#[derive(Debug)]
-struct CovarianceAccumulator {
-    stat: Stat,
+/// The statistic a [`PairAccumulator`] returns from a group's moments (`None` is NULL).
+pub(super) type PairStat = fn(&Moments) -> Option<f64>;
+
+/// Pair statistics per group: the moments of every group, and the statistic to report.
+pub(super) struct PairAccumulator {
+    name: &'static str,
+    stat: PairStat,
+    /// The result type: `Float64`, or another numeric type the values are cast to.
+    ret: DataType,
     moments: Vec<Moments>,
 }
 
-impl CovarianceAccumulator {
-    fn new(stat: Stat) -> Self {
-        Self {
+impl PairAccumulator {
+    /// An empty accumulator reporting `stat`.
+    pub(super) fn boxed(name: &'static str, stat: PairStat) -> Box<dyn GroupsAccumulator> {
+        Self::boxed_as(name, stat, DataType::Float64)
+    }
+
+    /// An empty accumulator reporting `stat` cast to `ret` (e.g. a count).
+    pub(super) fn boxed_as(
+        name: &'static str,
+        stat: PairStat,
+        ret: DataType,
+    ) -> Box<dyn GroupsAccumulator> {
+        Box::new(Self {
+            name,
             stat,
+            ret,
             moments: vec![],
-        }
+        })
     }
 }
 
-impl GroupsAccumulator for CovarianceAccumulator {
+impl GroupsAccumulator for PairAccumulator {
     fn update(&mut self, values: &[ArrayRef], groups: &[u32], num_groups: usize) -> Result<()> {
-        let name = self.stat.name();
+        let name = self.name;
         check_inputs(name, values, groups, 2)?;
         grow(&mut self.moments, num_groups, Moments::default());
         let (y, x) = (as_f64(name, &values[0])?, as_f64(name, &values[1])?);
@@ -174,8 +186,8 @@ impl GroupsAccumulator for CovarianceAccumulator {
         group_map: &[u32],
         num_groups: usize,
     ) -> Result<()> {
-        let other = downcast_other::<Self>(other, self.stat.name())?;
-        check_map(self.stat.name(), group_map, other.moments.len())?;
+        let other = downcast_other::<Self>(other, self.name)?;
+        check_map(self.name, group_map, other.moments.len())?;
         grow(&mut self.moments, num_groups, Moments::default());
         for (m, &t) in other.moments.iter().zip(group_map) {
             self.moments[t as usize].merge(m);
@@ -186,25 +198,12 @@ impl GroupsAccumulator for CovarianceAccumulator {
     fn finish(&mut self, num_groups: usize) -> Result<ArrayRef> {
         let mut moments = std::mem::take(&mut self.moments);
         moments.resize(num_groups, Moments::default());
-        let mut out = Vec::with_capacity(num_groups);
-        let mut valid = Vec::with_capacity(num_groups);
-        for m in &moments {
-            let n = m.n as f64;
-            let v = match self.stat {
-                Stat::CovarPop if m.n >= 1 => Some(m.co / n),
-                Stat::CovarSamp if m.n >= 2 => Some(m.co / (n - 1.0)),
-                Stat::Corr if m.n >= 1 => {
-                    Some((m.co / n) / ((m.m2x / n).sqrt() * (m.m2y / n).sqrt()))
-                }
-                _ => None,
-            };
-            out.push(v.unwrap_or(0.0));
-            valid.push(v.is_some());
+        let out: ArrayRef = Arc::new(moments.iter().map(self.stat).collect::<Float64Array>());
+        if self.ret == DataType::Float64 {
+            Ok(out)
+        } else {
+            Ok(arrow::compute::cast(&out, &self.ret)?)
         }
-        Ok(Arc::new(Float64Array::new(
-            out.into(),
-            Some(NullBuffer::from(valid)),
-        )))
     }
 
     fn size(&self) -> usize {

@@ -1,11 +1,12 @@
 //! Aggregates that pick one row per group: `first(x)` (alias `arbitrary`), `last(x)`,
-//! `any_value(x)`, `arg_min(arg, val)` (aliases `argmin`, `min_by`) and `arg_max(arg, val)`
-//! (aliases `argmax`, `max_by`).
+//! `any_value(x)`, `arg_min(arg, val)` (aliases `argmin`, `min_by`), `arg_max(arg, val)`
+//! (aliases `argmax`, `max_by`), `arg_min_null(arg, val)` and `arg_max_null(arg, val)`.
 //!
 //! As in DuckDB: `first` / `last` return the first / last value in input order, NULL
 //! included; `any_value` returns the first non-NULL value; `arg_min` / `arg_max` return
 //! `arg` at the row with the smallest / largest `val`, skipping rows where either is NULL,
-//! and keep the earliest row on ties. With ORDER BY, "first" and "earliest" follow the
+//! and keep the earliest row on ties; the `_null` variants skip only rows with a NULL `val`,
+//! so they may return a NULL `arg`. With ORDER BY, "first" and "earliest" follow the
 //! order (ties in the ORDER BY key keep input order). The result has the type of `x` /
 //! `arg`, any Arrow type.
 //!
@@ -21,12 +22,14 @@ use arrow::datatypes::DataType;
 use arrow::row::{RowConverter, Rows, SortField};
 
 use super::min_max::is_orderable;
+use super::top_n;
 use super::util::{
     check_arg_count, check_inputs, downcast_other, grow, key_at, order_keys, too_many_rows,
 };
 use super::{AggregateArgs, AggregateFunctionDef, GroupsAccumulator};
 use crate::error::Result;
 use crate::functions::{signature_error, FunctionRegistry, Signature};
+use crate::types::ScalarValue;
 
 pub(super) fn register(r: &mut FunctionRegistry) {
     r.add_aggregate(AggregateFunctionDef {
@@ -50,14 +53,26 @@ pub(super) fn register(r: &mut FunctionRegistry) {
     r.add_aggregate(AggregateFunctionDef {
         name: "arg_min",
         aliases: &["argmin", "min_by"],
-        signature: |t, _| arg_signature("arg_min", t),
+        signature: |t, l| arg_n_signature("arg_min", t, l),
         create: |a| Picker::try_new(Rule::ArgMin, a),
     });
     r.add_aggregate(AggregateFunctionDef {
         name: "arg_max",
         aliases: &["argmax", "max_by"],
-        signature: |t, _| arg_signature("arg_max", t),
+        signature: |t, l| arg_n_signature("arg_max", t, l),
         create: |a| Picker::try_new(Rule::ArgMax, a),
+    });
+    r.add_aggregate(AggregateFunctionDef {
+        name: "arg_min_null",
+        aliases: &[],
+        signature: |t, _| arg_signature("arg_min_null", t),
+        create: |a| Picker::try_new(Rule::ArgMinNull, a),
+    });
+    r.add_aggregate(AggregateFunctionDef {
+        name: "arg_max_null",
+        aliases: &[],
+        signature: |t, _| arg_signature("arg_max_null", t),
+        create: |a| Picker::try_new(Rule::ArgMaxNull, a),
     });
 }
 
@@ -75,6 +90,25 @@ fn arg_signature(name: &str, types: &[DataType]) -> Result<Signature> {
     Ok(Signature::keep(types, types[0].clone()))
 }
 
+/// `arg_min` / `arg_max`, optionally with a count `n` (then a list, see `top_n.rs`).
+fn arg_n_signature(
+    name: &str,
+    types: &[DataType],
+    lits: &[Option<ScalarValue>],
+) -> Result<Signature> {
+    if types.len() != 3 {
+        return arg_signature(name, types);
+    }
+    if !is_orderable(&types[1]) || !types[2].is_integer() && types[2] != DataType::Null {
+        return Err(signature_error(
+            name,
+            "(arg, val) with an orderable `val`, and optionally a count n",
+            types,
+        ));
+    }
+    top_n::n_signature(top_n::Family::Arg, types, lits)
+}
+
 /// Which row of a group wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rule {
@@ -83,6 +117,10 @@ enum Rule {
     AnyValue,
     ArgMin,
     ArgMax,
+    /// `arg_min` that keeps rows whose `arg` is NULL.
+    ArgMinNull,
+    /// `arg_max` that keeps rows whose `arg` is NULL.
+    ArgMaxNull,
 }
 
 impl Rule {
@@ -93,11 +131,16 @@ impl Rule {
             Rule::AnyValue => "any_value",
             Rule::ArgMin => "arg_min",
             Rule::ArgMax => "arg_max",
+            Rule::ArgMinNull => "arg_min_null",
+            Rule::ArgMaxNull => "arg_max_null",
         }
     }
 
     fn compares_values(self) -> bool {
-        matches!(self, Rule::ArgMin | Rule::ArgMax)
+        matches!(
+            self,
+            Rule::ArgMin | Rule::ArgMax | Rule::ArgMinNull | Rule::ArgMaxNull
+        )
     }
 
     /// Whether a candidate row coming after the current pick replaces it. `val` is the
@@ -113,12 +156,12 @@ impl Rule {
         match self {
             Rule::First | Rule::AnyValue => earlier(),
             Rule::Last => cand_ord.is_none_or(|k| k >= best_ord),
-            Rule::ArgMin => match cand_val.cmp(best_val) {
+            Rule::ArgMin | Rule::ArgMinNull => match cand_val.cmp(best_val) {
                 Ordering::Less => true,
                 Ordering::Equal => earlier(),
                 Ordering::Greater => false,
             },
-            Rule::ArgMax => match cand_val.cmp(best_val) {
+            Rule::ArgMax | Rule::ArgMaxNull => match cand_val.cmp(best_val) {
                 Ordering::Greater => true,
                 Ordering::Equal => earlier(),
                 Ordering::Less => false,
@@ -153,6 +196,9 @@ struct Picker {
 
 impl Picker {
     fn try_new(rule: Rule, args: &AggregateArgs) -> Result<Box<dyn GroupsAccumulator>> {
+        if args.arg_types.len() == 3 {
+            return top_n::create(top_n::Family::Arg, rule == Rule::ArgMax, args);
+        }
         let converter = if rule.compares_values() {
             let t = args.arg_types.get(1).cloned().ok_or_else(|| {
                 crate::internal_err!("`{}` was created without its `val` argument", rule.name())

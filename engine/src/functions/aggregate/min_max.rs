@@ -1,4 +1,5 @@
-//! `min(x)` and `max(x)` over any orderable type; the result has the input's type.
+//! `min(x)` and `max(x)` over any orderable type; the result has the input's type (the
+//! `min(x, n)` / `max(x, n)` forms live in `top_n.rs`).
 //!
 //! Primitives (integers, floats, decimals, dates, times, timestamps, durations) use one
 //! typed loop per batch; floats order NaN above every number, as DuckDB does. Booleans
@@ -19,6 +20,7 @@ use arrow::datatypes::{ArrowPrimitiveType, DataType};
 use arrow::row::{RowConverter, SortField};
 
 use super::boolean::{BoolAccumulator, BoolOp};
+use super::top_n;
 use super::util::{
     check_arg_count, check_inputs, check_map, dispatch_primitive, downcast_other, grow, value_type,
 };
@@ -50,9 +52,20 @@ pub(super) fn is_orderable(t: &DataType) -> bool {
 fn min_max_signature(
     name: &str,
     types: &[DataType],
-    _: &[Option<ScalarValue>],
+    lits: &[Option<ScalarValue>],
 ) -> Result<Signature> {
-    check_arg_count(name, types, 1, 1, "one argument of an orderable type")?;
+    let expected = "one argument of an orderable type (and optionally a count n)";
+    check_arg_count(name, types, 1, 2, expected)?;
+    if types.len() == 2 {
+        if !is_orderable(&value_type(&types[0]))
+            || !types[1].is_integer() && types[1] != DataType::Null
+        {
+            return Err(signature_error(name, expected, types));
+        }
+        let mut t = types.to_vec();
+        t[0] = value_type(&types[0]);
+        return top_n::n_signature(top_n::Family::MinMax, &t, lits);
+    }
     let t = value_type(&types[0]);
     if !is_orderable(&t) {
         return Err(signature_error(
@@ -68,6 +81,9 @@ fn min_max_signature(
 }
 
 fn create_min_max<const MAX: bool>(args: &AggregateArgs) -> Result<Box<dyn GroupsAccumulator>> {
+    if args.arg_types.len() == 2 {
+        return top_n::create(top_n::Family::MinMax, MAX, args);
+    }
     let t = args.return_type.clone();
     let name = if MAX { "max" } else { "min" };
     let bytes = |kind| -> Result<Box<dyn GroupsAccumulator>> {

@@ -12,19 +12,30 @@
 //! |---|---|
 //! | `count.rs` | `count_star`, `count`, `count_if` (`countif`) |
 //! | `sum.rs`, `avg.rs` | `sum`, `avg` (`mean`) |
+//! | `float_sums.rs` | `fsum` (`sumkahan`, `kahan_sum`), `weighted_avg` (`wavg`) |
+//! | `fold.rs` | `product`, `bit_and`, `bit_or`, `bit_xor` |
 //! | `min_max.rs` | `min`, `max` |
-//! | `first_last.rs` | `first` (`arbitrary`), `last`, `any_value`, `arg_min` (`argmin`, `min_by`), `arg_max` (`argmax`, `max_by`) |
-//! | `quantile.rs`, `mode.rs` | `median`, `quantile_cont`, `quantile_disc` (`quantile`), `mode` |
-//! | `variance.rs` | `var_samp` (`variance`), `var_pop`, `stddev_samp` (`stddev`), `stddev_pop` |
-//! | `covariance.rs` | `covar_pop`, `covar_samp`, `corr` |
+//! | `first_last.rs` | `first` (`arbitrary`), `last`, `any_value`, `arg_min` (`argmin`, `min_by`), `arg_max` (`argmax`, `max_by`), `arg_min_null`, `arg_max_null` |
+//! | `top_n.rs` | the `n` forms `min(x, n)`, `max(x, n)`, `arg_min(arg, val, n)`, `arg_max(arg, val, n)` |
+//! | `quantile.rs`, `mode.rs`, `mad.rs` | `median`, `quantile_cont`, `quantile_disc` (`quantile`), `mode`, `mad` |
+//! | `variance.rs` | `var_samp` (`variance`), `var_pop`, `stddev_samp` (`stddev`), `stddev_pop`, `sem` |
+//! | `moments.rs` | `skewness`, `kurtosis`, `kurtosis_pop` |
+//! | `covariance.rs`, `regression.rs` | `covar_pop`, `covar_samp`, `corr`, `regr_count`, `regr_avgx`, `regr_avgy`, `regr_slope`, `regr_intercept`, `regr_r2`, `regr_sxx`, `regr_syy`, `regr_sxy` |
+//! | `histogram.rs` | `histogram`, `histogram_exact` (and the scalar `is_histogram_other_bin`) |
+//! | `frequency.rs` | `entropy`, `approx_top_k` |
+//! | `approx_count.rs` | `approx_count_distinct` |
 //! | `string_agg.rs`, `list.rs` | `string_agg` (`group_concat`, `listagg`), `list` (`array_agg`) |
 //! | `boolean.rs` | `bool_and`, `bool_or` |
 //! | `distinct.rs` | [`distinct_accumulator`], the DISTINCT wrapper for any of them |
 //!
+//! `value_counts.rs` (per-group counts of distinct values) and `collect.rs` (rows
+//! collected per group) are shared states.
+//!
 //! Order-sensitive aggregates (`first`, `last`, `any_value`, `arg_min`, `arg_max`, `list`,
-//! `string_agg`, `mode`) honour an ORDER BY through the extra key argument described on
-//! [`AggregateArgs::ordered`]; the others ignore that argument.
+//! `string_agg`, `mode`, the `n` forms, `sum` of floats) honour an ORDER BY through the
+//! extra key argument described on [`AggregateArgs::ordered`]; the others ignore it.
 
+mod approx_count;
 mod avg;
 mod boolean;
 mod collect;
@@ -32,13 +43,22 @@ mod count;
 mod covariance;
 mod distinct;
 mod first_last;
+mod float_sums;
+mod fold;
+mod frequency;
+mod histogram;
 mod list;
+mod mad;
 mod min_max;
 mod mode;
+mod moments;
 mod quantile;
+mod regression;
 mod string_agg;
 mod sum;
+mod top_n;
 mod util;
+mod value_counts;
 mod variance;
 
 use std::any::Any;
@@ -125,6 +145,14 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     string_agg::register(r);
     list::register(r);
     boolean::register(r);
+    regression::register(r);
+    histogram::register(r);
+    frequency::register(r);
+    approx_count::register(r);
+    fold::register(r);
+    moments::register(r);
+    float_sums::register(r);
+    mad::register(r);
 }
 
 #[cfg(test)]

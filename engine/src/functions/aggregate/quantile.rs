@@ -1,10 +1,12 @@
 //! Quantiles: `median(x)`, `quantile_cont(x, q)` and `quantile_disc(x, q)` (alias
 //! `quantile`), with `q` a constant in [-1, 1] (a negative `q` counts from the top, as in
-//! DuckDB).
+//! DuckDB) or a constant list of them (the result is then a list, one value per `q`).
+//! `percentile_cont` / `percentile_disc ... WITHIN GROUP` are planned onto these.
 //!
-//! Types follow DuckDB: `quantile_cont` / `median` of an integer is `Float64` (the input is
-//! cast to DOUBLE), of `Float32` / `Float64` / DECIMAL / TIME / TIMESTAMP the input type,
-//! and of a DATE a `Timestamp(µs)`; for other orderable types (strings, booleans, ...)
+//! Types follow DuckDB: `quantile_cont` / `median` of an integer (HUGEINT included, which
+//! Quiver holds as DECIMAL(38, 0)) is `Float64` (the input is cast to DOUBLE), of
+//! `Float32` / `Float64` / DECIMAL / TIME / TIMESTAMP / INTERVAL the input type, and of a
+//! DATE a `Timestamp(µs)`; intervals interpolate on their length with 30-day months; for other orderable types (strings, booleans, ...)
 //! they fall back to the discrete quantile. `quantile_disc` returns a value of the input.
 //! Interpolation is DuckDB's: `lo·(1−d) + hi·d` (fused) for floats, truncated
 //! `lo + (hi−lo)·d` for decimals, rounded for times and timestamps. The discrete
@@ -19,11 +21,15 @@ use std::any::Any;
 use std::sync::Arc;
 
 use arrow::array::{
-    make_comparator, Array, ArrayRef, ArrowNativeTypeOp, AsArray, PrimitiveArray, UInt32Array,
+    make_comparator, Array, ArrayRef, ArrowNativeTypeOp, AsArray, IntervalMonthDayNanoArray,
+    ListArray, PrimitiveArray, UInt32Array,
 };
-use arrow::buffer::NullBuffer;
+use arrow::buffer::{NullBuffer, OffsetBuffer};
 use arrow::compute::SortOptions;
-use arrow::datatypes::{i256, ArrowPrimitiveType, DataType, TimeUnit};
+use arrow::datatypes::{
+    i256, ArrowPrimitiveType, DataType, Field, IntervalMonthDayNano, IntervalMonthDayNanoType,
+    IntervalUnit, TimeUnit,
+};
 
 use super::collect::Collected;
 use super::min_max::is_orderable;
@@ -56,33 +62,53 @@ pub(super) fn register(r: &mut FunctionRegistry) {
     });
 }
 
-/// The quantile argument: a constant number in [-1, 1].
-fn quantile_arg(name: &str, lits: &[Option<ScalarValue>]) -> Result<f64> {
+/// The quantile argument: a constant number in [-1, 1], or a list of them (then the
+/// result is a list). Returns the quantiles and whether a list was given.
+fn quantile_arg(name: &str, lits: &[Option<ScalarValue>]) -> Result<(Vec<f64>, bool)> {
     let lit = lits.get(1).and_then(|l| l.as_ref()).ok_or_else(|| {
         crate::schema_err!(
             "the quantile of `{name}` must be a constant number in [-1, 1], such as 0.9"
         )
     })?;
-    if matches!(
-        lit.data_type(),
-        DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(_, _)
-    ) {
-        return Err(Error::NotSupported(format!(
-            "a list of quantiles in `{name}`; call `{name}` once per quantile"
-        )));
+    let check = |q: Option<f64>, shown: &dyn Fn() -> String| -> Result<f64> {
+        let q = q.ok_or_else(|| {
+            crate::schema_err!(
+                "the quantile of `{name}` must be a number in [-1, 1], got {}",
+                shown()
+            )
+        })?;
+        if !(-1.0..=1.0).contains(&q) {
+            return Err(crate::schema_err!(
+                "the quantile of `{name}` must be in the range [-1, 1], got {q}"
+            ));
+        }
+        Ok(q)
+    };
+    if let DataType::List(_) = lit.data_type() {
+        let list = lit.as_array().as_list::<i32>();
+        if list.is_null(0) {
+            return Err(crate::schema_err!(
+                "the quantiles of `{name}` must not be NULL"
+            ));
+        }
+        let items = list.value(0);
+        let floats = arrow::compute::cast(&items, &DataType::Float64).map_err(|_| {
+            crate::schema_err!(
+                "the quantiles of `{name}` must be numbers in [-1, 1], got {}",
+                lit.to_display_string()
+            )
+        })?;
+        let floats = floats.as_primitive::<arrow::datatypes::Float64Type>();
+        let qs = floats
+            .iter()
+            .map(|q| check(q, &|| lit.to_display_string()))
+            .collect::<Result<Vec<_>>>()?;
+        return Ok((qs, true));
     }
-    let q = lit.as_f64().ok_or_else(|| {
-        crate::schema_err!(
-            "the quantile of `{name}` must be a number in [-1, 1], got {}",
-            lit.to_display_string()
-        )
-    })?;
-    if !(-1.0..=1.0).contains(&q) {
-        return Err(crate::schema_err!(
-            "the quantile of `{name}` must be in the range [-1, 1], got {q}"
-        ));
-    }
-    Ok(q)
+    Ok((
+        vec![check(lit.as_f64(), &|| lit.to_display_string())?],
+        false,
+    ))
 }
 
 /// How the continuous quantile interpolates between two neighbours (DuckDB's rules).
@@ -128,9 +154,10 @@ fn signature(
     };
     let n = if lits.is_some() { 2 } else { 1 };
     check_arg_count(name, types, n, n, expected)?;
-    if let Some(lits) = lits {
-        quantile_arg(name, lits)?;
-    }
+    let list = match lits {
+        Some(lits) => quantile_arg(name, lits)?.1,
+        None => false,
+    };
     let t = value_type(&types[0]);
     if !is_orderable(&t) {
         return Err(signature_error(name, expected, types));
@@ -139,6 +166,8 @@ fn signature(
         match &t {
             t if t.is_integer() => DataType::Float64,
             DataType::Float16 | DataType::Null => DataType::Float64,
+            // HUGEINT (which Quiver holds as DECIMAL(38, 0)) interpolates as DOUBLE.
+            DataType::Decimal128(38, 0) => DataType::Float64,
             DataType::Date32 | DataType::Date64 => DataType::Timestamp(TimeUnit::Microsecond, None),
             _ => t,
         }
@@ -147,7 +176,12 @@ fn signature(
     };
     let mut args = vec![arg.clone()];
     args.extend(types.iter().skip(1).cloned());
-    Ok(Signature { args, ret: arg })
+    let ret = if list {
+        DataType::List(Arc::new(Field::new_list_field(arg, true)))
+    } else {
+        arg
+    };
+    Ok(Signature { args, ret })
 }
 
 fn create(
@@ -155,29 +189,46 @@ fn create(
     cont: bool,
     args: &AggregateArgs,
 ) -> Result<Box<dyn GroupsAccumulator>> {
-    let q = if name == "median" {
-        0.5
+    let (qs, list) = if name == "median" {
+        (vec![0.5], false)
     } else {
         quantile_arg(name, &args.literal_args)?
     };
-    let t = args.return_type.clone();
+    let t = args
+        .arg_types
+        .first()
+        .cloned()
+        .ok_or_else(|| crate::internal_err!("`{name}` was created without arguments"))?;
     let lerp = if cont { lerp_for(&t) } else { Lerp::None };
     let spec = Spec {
         name,
-        q: q.abs(),
-        desc: q < 0.0,
+        qs: qs
+            .iter()
+            .map(|&q| Quantile {
+                q: q.abs(),
+                desc: q < 0.0,
+            })
+            .collect(),
         lerp,
+        list: list.then(|| args.return_type.clone()),
     };
+    if cont && matches!(t, DataType::Interval(IntervalUnit::MonthDayNano)) {
+        return Ok(Box::new(QuantileInterval {
+            spec,
+            values: vec![],
+            groups: vec![],
+        }));
+    }
     let generic = || -> Result<Box<dyn GroupsAccumulator>> {
         Ok(Box::new(QuantileGeneric {
-            spec,
+            spec: spec.clone(),
             collected: Collected::new(t.clone(), false),
         }))
     };
     match &t {
         // Orders that are not the native one, or natives without interpolation support.
         DataType::Decimal256(_, _) => generic(),
-        _ => dispatch_primitive!(&t, primitive(spec, t.clone()), generic()),
+        _ => dispatch_primitive!(&t, primitive(spec.clone(), t.clone()), generic()),
     }
 }
 
@@ -197,14 +248,22 @@ where
 }
 
 /// What to compute.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Spec {
     name: &'static str,
+    qs: Vec<Quantile>,
+    lerp: Lerp,
+    /// The list type of the result when a list of quantiles was asked for.
+    list: Option<DataType>,
+}
+
+/// One quantile to find.
+#[derive(Debug, Clone, Copy)]
+struct Quantile {
     /// |q|.
     q: f64,
     /// Whether q was negative (count from the top).
     desc: bool,
-    lerp: Lerp,
 }
 
 /// Where the answer lies among `n` sorted values.
@@ -217,9 +276,51 @@ enum Position {
 }
 
 impl Spec {
-    fn position(&self, n: usize) -> Position {
+    /// Shapes the results: `values` holds one value per quantile for each group where
+    /// `present` is set (none for the others, which give NULL); the result is a list per
+    /// group when a list of quantiles was asked for, else one value.
+    fn shape(&self, values: ArrayRef, present: &[bool]) -> Result<ArrayRef> {
+        let nq = self.qs.len();
+        if let Some(DataType::List(field)) = &self.list {
+            let mut offsets = Vec::with_capacity(present.len() + 1);
+            offsets.push(0i32);
+            let mut end = 0usize;
+            for &p in present {
+                if p {
+                    end += nq;
+                }
+                offsets.push(i32::try_from(end).map_err(|_| {
+                    Error::Compute(format!("`{}` produced more than 2^31 values", self.name))
+                })?);
+            }
+            return Ok(Arc::new(ListArray::try_new(
+                field.clone(),
+                OffsetBuffer::new(offsets.into()),
+                values,
+                Some(NullBuffer::from(present.to_vec())),
+            )?));
+        }
+        if present.iter().all(|&p| p) {
+            return Ok(values);
+        }
+        let mut next = 0u32;
+        let idx: UInt32Array = present
+            .iter()
+            .map(|&p| {
+                p.then(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        Ok(arrow::compute::take(values.as_ref(), &idx, None)?)
+    }
+}
+
+impl Quantile {
+    fn position(&self, n: usize, lerp: Lerp) -> Position {
         let flip = |i: usize| if self.desc { n - 1 - i } else { i };
-        if self.lerp == Lerp::None {
+        if lerp == Lerp::None {
             let idx = ((n as f64 * self.q).ceil() as usize).clamp(1, n) - 1;
             return Position::At(flip(idx));
         }
@@ -384,29 +485,27 @@ where
         drop(groups);
         let mut sorted: Vec<T::Native> = order.iter().map(|&i| values[i as usize]).collect();
         drop(values);
-        let mut out = Vec::with_capacity(num_groups);
-        let mut valid = Vec::with_capacity(num_groups);
+        let mut out = Vec::with_capacity(num_groups * self.spec.qs.len());
+        let mut present = Vec::with_capacity(num_groups);
         for g in 0..num_groups {
             let s = &mut sorted[offsets[g]..offsets[g + 1]];
+            present.push(!s.is_empty());
             if s.is_empty() {
-                out.push(T::Native::default());
-                valid.push(false);
                 continue;
             }
-            let v = match self.spec.position(s.len()) {
-                Position::At(i) => *s.select_nth_unstable_by(i, |x, y| x.compare(*y)).1,
-                Position::Between { lo, hi, d } => {
-                    let (a, b) = select_pair(s, lo.min(hi));
-                    let (lo_v, hi_v) = if lo < hi { (a, b) } else { (b, a) };
-                    T::Native::interpolate(lo_v, hi_v, d, self.spec.lerp)
-                }
-            };
-            out.push(v);
-            valid.push(true);
+            for q in &self.spec.qs {
+                out.push(match q.position(s.len(), self.spec.lerp) {
+                    Position::At(i) => *s.select_nth_unstable_by(i, |x, y| x.compare(*y)).1,
+                    Position::Between { lo, hi, d } => {
+                        let (a, b) = select_pair(s, lo.min(hi));
+                        let (lo_v, hi_v) = if lo < hi { (a, b) } else { (b, a) };
+                        T::Native::interpolate(lo_v, hi_v, d, self.spec.lerp)
+                    }
+                });
+            }
         }
-        let arr = PrimitiveArray::<T>::new(out.into(), Some(NullBuffer::from(valid)))
-            .with_data_type(self.data_type.clone());
-        Ok(Arc::new(arr))
+        let arr = PrimitiveArray::<T>::new(out.into(), None).with_data_type(self.data_type.clone());
+        self.spec.shape(Arc::new(arr), &present)
     }
 
     fn size(&self) -> usize {
@@ -445,35 +544,122 @@ impl GroupsAccumulator for QuantileGeneric {
     fn finish(&mut self, num_groups: usize) -> Result<ArrayRef> {
         let mut g = self.collected.finish(num_groups)?;
         let cmp = make_comparator(g.values.as_ref(), g.values.as_ref(), SortOptions::default())?;
-        let spec = Spec {
-            lerp: Lerp::None,
-            ..self.spec
-        };
-        let mut picks: Vec<Option<u32>> = Vec::with_capacity(num_groups);
+        let mut picks: Vec<u32> = Vec::with_capacity(num_groups * self.spec.qs.len());
+        let mut present = Vec::with_capacity(num_groups);
         for grp in 0..num_groups {
             let rows = &mut g.order[g.offsets[grp]..g.offsets[grp + 1]];
+            present.push(!rows.is_empty());
             if rows.is_empty() {
-                picks.push(None);
                 continue;
             }
-            let Position::At(i) = spec.position(rows.len()) else {
-                return Err(crate::internal_err!(
-                    "a discrete quantile asked to interpolate"
-                ));
-            };
-            let (_, &mut pick, _) =
-                rows.select_nth_unstable_by(i, |&a, &b| cmp(a as usize, b as usize));
-            picks.push(Some(pick));
+            for q in &self.spec.qs {
+                let Position::At(i) = q.position(rows.len(), Lerp::None) else {
+                    return Err(crate::internal_err!(
+                        "a discrete quantile asked to interpolate"
+                    ));
+                };
+                let (_, &mut pick, _) =
+                    rows.select_nth_unstable_by(i, |&a, &b| cmp(a as usize, b as usize));
+                picks.push(pick);
+            }
         }
-        Ok(arrow::compute::take(
-            g.values.as_ref(),
-            &UInt32Array::from(picks),
-            None,
-        )?)
+        let values = arrow::compute::take(g.values.as_ref(), &UInt32Array::from(picks), None)?;
+        self.spec.shape(values, &present)
     }
 
     fn size(&self) -> usize {
         self.collected.size() + std::mem::size_of::<Self>()
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+/// Continuous quantiles (DuckDB: the median) of intervals, which interpolate on their
+/// length with a month counted as 30 days; the result has days and time, no months.
+struct QuantileInterval {
+    spec: Spec,
+    /// Each value's length in microseconds.
+    values: Vec<i128>,
+    groups: Vec<u32>,
+}
+
+const MICROS_PER_DAY: i128 = 86_400_000_000;
+
+impl GroupsAccumulator for QuantileInterval {
+    fn update(&mut self, values: &[ArrayRef], groups: &[u32], _num_groups: usize) -> Result<()> {
+        check_inputs(self.spec.name, values, groups, 1)?;
+        let arr = values[0]
+            .as_primitive_opt::<IntervalMonthDayNanoType>()
+            .ok_or_else(|| {
+                crate::internal_err!("`{}` got a {} array", self.spec.name, values[0].data_type())
+            })?;
+        for (i, &g) in groups.iter().enumerate() {
+            if arr.is_valid(i) {
+                let v = arr.value(i);
+                let days = i128::from(v.months) * 30 + i128::from(v.days);
+                self.values
+                    .push(days * MICROS_PER_DAY + i128::from(v.nanoseconds) / 1_000);
+                self.groups.push(g);
+            }
+        }
+        Ok(())
+    }
+
+    fn merge(
+        &mut self,
+        other: Box<dyn GroupsAccumulator>,
+        group_map: &[u32],
+        _num_groups: usize,
+    ) -> Result<()> {
+        let other = downcast_other::<Self>(other, self.spec.name)?;
+        for &g in &other.groups {
+            let t = *group_map.get(g as usize).ok_or_else(|| {
+                crate::internal_err!("`{}` merge map has no entry for group {g}", self.spec.name)
+            })?;
+            self.groups.push(t);
+        }
+        self.values.extend_from_slice(&other.values);
+        Ok(())
+    }
+
+    fn finish(&mut self, num_groups: usize) -> Result<ArrayRef> {
+        let values = std::mem::take(&mut self.values);
+        let groups = std::mem::take(&mut self.groups);
+        let (order, offsets) = group_order(&groups, num_groups)?;
+        let mut sorted: Vec<i128> = order.iter().map(|&i| values[i as usize]).collect();
+        let mut out = vec![];
+        let mut present = Vec::with_capacity(num_groups);
+        for g in 0..num_groups {
+            let s = &mut sorted[offsets[g]..offsets[g + 1]];
+            present.push(!s.is_empty());
+            if s.is_empty() {
+                continue;
+            }
+            s.sort_unstable();
+            for q in &self.spec.qs {
+                let micros = match q.position(s.len(), Lerp::Round) {
+                    Position::At(i) => s[i],
+                    Position::Between { lo, hi, d } => {
+                        let (lo, hi) = (s[lo], s[hi]);
+                        lo + ((hi - lo) as f64 * d).round() as i128
+                    }
+                };
+                let days = micros / MICROS_PER_DAY;
+                out.push(IntervalMonthDayNano::new(
+                    0,
+                    i32::try_from(days).unwrap_or(if days < 0 { i32::MIN } else { i32::MAX }),
+                    ((micros % MICROS_PER_DAY) * 1_000) as i64,
+                ));
+            }
+        }
+        self.spec
+            .shape(Arc::new(IntervalMonthDayNanoArray::from(out)), &present)
+    }
+
+    fn size(&self) -> usize {
+        self.values.capacity() * 16 + self.groups.capacity() * 4 + std::mem::size_of::<Self>()
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

@@ -6,7 +6,8 @@
 //!   before 2^32 rows and stays the natural integer type for counts and small measures;
 //! - `Int64` and `UInt64` sum into `Decimal128(38, 0)`, exact like DuckDB's HUGEINT;
 //! - `DECIMAL(p, s)` sums into `DECIMAL(38, s)` (exact, as TPC-H needs);
-//! - floats sum into `Float64` (plain summation, as DuckDB's `sum`).
+//! - floats sum into `Float64` (plain summation, as DuckDB's `sum`, in ORDER BY order when
+//!   the call has one).
 //!
 //! A group without non-NULL values gives NULL; overflow is an [`Error::Compute`].
 
@@ -18,7 +19,8 @@ use arrow::array::{Array, ArrayRef, ArrowNativeTypeOp, AsArray, PrimitiveArray};
 use arrow::buffer::NullBuffer;
 use arrow::datatypes::*;
 
-use super::util::{check_arg_count, check_inputs, check_map, downcast_other, grow};
+use super::collect::Collected;
+use super::util::{check_arg_count, check_inputs, check_map, downcast_other, grow, order_keys};
 use super::{AggregateArgs, AggregateFunctionDef, GroupsAccumulator};
 use crate::error::{Error, Result};
 use crate::functions::{signature_error, FunctionRegistry, Signature};
@@ -89,6 +91,10 @@ fn create_sum(args: &AggregateArgs) -> Result<Box<dyn GroupsAccumulator>> {
         (DataType::Decimal128(_, _), _) => {
             Box::new(SumAccumulator::<Decimal128Type, Decimal128Type>::new(ret))
         }
+        // A float sum depends on the order of its terms: honour an ORDER BY.
+        (DataType::Float32 | DataType::Float64, _) if args.ordered => Box::new(OrderedFloatSum {
+            collected: Collected::new(DataType::Float64, true),
+        }),
         (DataType::Float32, _) => Box::new(SumAccumulator::<Float32Type, Float64Type>::new(ret)),
         (DataType::Float64, _) => Box::new(SumAccumulator::<Float64Type, Float64Type>::new(ret)),
         _ => {
@@ -395,6 +401,55 @@ where
 
     fn size(&self) -> usize {
         self.state.size() + std::mem::size_of::<Self>()
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+/// `sum(x ORDER BY ...)` of floats: the terms are collected and added in that order.
+struct OrderedFloatSum {
+    collected: Collected,
+}
+
+impl GroupsAccumulator for OrderedFloatSum {
+    fn update(&mut self, values: &[ArrayRef], groups: &[u32], _num_groups: usize) -> Result<()> {
+        check_inputs("sum", values, groups, 1)?;
+        let keys = order_keys("sum", values, true)?;
+        let x = arrow::compute::cast(&values[0], &DataType::Float64)?;
+        self.collected.push(&x, groups, keys, true)
+    }
+
+    fn merge(
+        &mut self,
+        other: Box<dyn GroupsAccumulator>,
+        group_map: &[u32],
+        _num_groups: usize,
+    ) -> Result<()> {
+        let other = downcast_other::<Self>(other, "sum")?;
+        self.collected.merge(other.collected, group_map)
+    }
+
+    fn finish(&mut self, num_groups: usize) -> Result<ArrayRef> {
+        let g = self.collected.finish(num_groups)?;
+        let values = g.values.as_primitive_opt::<Float64Type>().ok_or_else(|| {
+            crate::internal_err!("`sum` collected a {} array", g.values.data_type())
+        })?;
+        let out: PrimitiveArray<Float64Type> = (0..num_groups)
+            .map(|grp| {
+                let rows = g.rows(grp);
+                (!rows.is_empty()).then(|| {
+                    rows.iter()
+                        .fold(0.0, |acc, &i| acc + values.value(i as usize))
+                })
+            })
+            .collect();
+        Ok(Arc::new(out))
+    }
+
+    fn size(&self) -> usize {
+        self.collected.size() + std::mem::size_of::<Self>()
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

@@ -1,5 +1,5 @@
 //! Variance and standard deviation: `var_samp` (alias `variance`), `var_pop`,
-//! `stddev_samp` (alias `stddev`) and `stddev_pop`.
+//! `stddev_samp` (alias `stddev`), `stddev_pop` and `sem` (the standard error of the mean).
 //!
 //! Numeric arguments are cast to `Float64` and the result is `Float64`, as in DuckDB. Each
 //! group keeps Welford's running count, mean and sum of squared deviations (numerically
@@ -44,9 +44,15 @@ pub(super) fn register(r: &mut FunctionRegistry) {
         signature: |t, _| variance_signature("stddev_pop", t),
         create: |_| Ok(Box::new(VarianceAccumulator::new(Stat::StddevPop))),
     });
+    r.add_aggregate(AggregateFunctionDef {
+        name: "sem",
+        aliases: &[],
+        signature: |t, _| variance_signature("sem", t),
+        create: |_| Ok(Box::new(VarianceAccumulator::new(Stat::Sem))),
+    });
 }
 
-fn variance_signature(name: &str, types: &[DataType]) -> Result<Signature> {
+pub(super) fn variance_signature(name: &str, types: &[DataType]) -> Result<Signature> {
     let expected = "one numeric argument";
     check_arg_count(name, types, 1, 1, expected)?;
     if !(is_numeric(&types[0]) || types[0] == DataType::Null) {
@@ -65,6 +71,8 @@ enum Stat {
     VarPop,
     StddevSamp,
     StddevPop,
+    /// The standard error of the mean, `stddev_pop / sqrt(n)`.
+    Sem,
 }
 
 impl Stat {
@@ -74,6 +82,7 @@ impl Stat {
             Stat::VarPop => "var_pop",
             Stat::StddevSamp => "stddev_samp",
             Stat::StddevPop => "stddev_pop",
+            Stat::Sem => "sem",
         }
     }
 }
@@ -189,7 +198,11 @@ impl GroupsAccumulator for VarianceAccumulator {
                 continue;
             }
             let var = m2 / if sample { (n - 1) as f64 } else { n as f64 };
-            out.push(if root { var.sqrt() } else { var });
+            out.push(match self.stat {
+                Stat::Sem => var.sqrt() / (n as f64).sqrt(),
+                _ if root => var.sqrt(),
+                _ => var,
+            });
             valid.push(true);
         }
         Ok(Arc::new(Float64Array::new(
