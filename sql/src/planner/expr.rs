@@ -142,9 +142,11 @@ impl SqlPlanner<'_> {
     pub(super) fn sql_expr(&self, e: &SqlExpr, plan: &mut LogicalPlanBuilder) -> Result<Expr> {
         let mut go = |x: &SqlExpr| self.sql_expr(x, plan);
         Ok(match e {
-            SqlExpr::Identifier(i) => Expr::Column(Column::new(i.value.clone())),
+            SqlExpr::Identifier(i) => {
+                rowid_column(Expr::Column(Column::new(i.value.clone())), plan.schema())
+            }
             SqlExpr::CompoundIdentifier(parts) => {
-                let c = column_from_idents(parts);
+                let c = rowid_column(column_from_idents(parts), plan.schema());
                 // `s.f` where `s` is a struct column, not a table: a field access.
                 let schema = plan.schema();
                 let resolves = |e: &Expr| c_resolves(e, schema);
@@ -721,6 +723,25 @@ impl SqlPlanner<'_> {
                 })
             })
             .collect()
+    }
+}
+
+/// `rowid` names a table's pseudo-column (`__rowid`, added by the FROM planning) unless
+/// the table has a real column of that name.
+fn rowid_column(c: Expr, schema: &quiver_engine::types::QSchema) -> Expr {
+    match &c {
+        Expr::Column(col) if col.name.eq_ignore_ascii_case("rowid") && !c_resolves(&c, schema) => {
+            let pseudo = Expr::Column(Column {
+                relation: col.relation.clone(),
+                name: super::relation::ROWID.to_string(),
+            });
+            if c_resolves(&pseudo, schema) {
+                pseudo
+            } else {
+                c
+            }
+        }
+        _ => c,
     }
 }
 

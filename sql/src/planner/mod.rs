@@ -34,6 +34,8 @@ use crate::context::{QueryResult, SqlContext};
 /// Plans and runs statements for one SQL text.
 pub struct SqlPlanner<'a> {
     ctx: &'a SqlContext,
+    /// The SQL text being planned.
+    sql: &'a str,
     /// CTEs in scope, innermost last.
     ctes: RefCell<Vec<HashMap<String, Arc<LogicalPlan>>>>,
     /// Named windows (`WINDOW w AS (...)`) in scope, innermost last.
@@ -48,9 +50,10 @@ pub struct SqlPlanner<'a> {
 
 impl<'a> SqlPlanner<'a> {
     /// A planner for statements of `sql` against `ctx`.
-    pub fn new(ctx: &'a SqlContext, _sql: &'a str) -> Self {
+    pub fn new(ctx: &'a SqlContext, sql: &'a str) -> Self {
         Self {
             ctx,
+            sql,
             ctes: RefCell::new(vec![]),
             windows: RefCell::new(vec![]),
             params: RefCell::new(vec![]),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use arrow::array::{Int64Array, RecordBatch};
 use arrow::datatypes::{DataType, Field, Schema};
-use quiver_engine::expr::Expr;
+use quiver_engine::expr::{lit, Expr, WindowCall};
 use quiver_engine::io::{self, CsvOptions};
 use quiver_engine::logical::{builder_column_of, JoinType, LogicalPlanBuilder, TableSourceRef};
 use quiver_engine::types::QSchema;
@@ -14,6 +14,9 @@ use sqlparser::ast::{
 };
 
 use super::SqlPlanner;
+
+/// The hidden name of the `rowid` pseudo-column.
+pub(super) const ROWID: &str = "__rowid";
 
 /// Whether every column of `e` resolves in `schema`.
 pub(super) fn resolves(e: &Expr, schema: &QSchema) -> bool {
@@ -345,10 +348,8 @@ impl SqlPlanner<'_> {
         let catalog = self.ctx.session().catalog();
         if catalog.contains(&table) {
             let source = catalog.get(&table)?;
-            return Ok((
-                LogicalPlanBuilder::scan(table.clone(), None, source)?,
-                table,
-            ));
+            let scan = LogicalPlanBuilder::scan(table.clone(), None, source)?;
+            return Ok((self.with_rowid(scan, &table)?, table));
         }
         if looks_like_path(&table) {
             let source = io::source_for_path(&table)?;
@@ -362,6 +363,38 @@ impl SqlPlanner<'_> {
         Err(Error::TableNotFound(format!(
             "table `{table}` does not exist"
         )))
+    }
+
+    /// Adds DuckDB's `rowid` pseudo-column (the row's position in the table, from 0) as
+    /// `__rowid`, hidden from `*`, when the statement mentions `rowid` and the table has
+    /// no column of that name.
+    fn with_rowid(&self, scan: LogicalPlanBuilder, table: &str) -> Result<LogicalPlanBuilder> {
+        let mentions = self.sql.to_ascii_lowercase().contains("rowid");
+        let has_own = scan
+            .schema()
+            .fields()
+            .iter()
+            .any(|f| f.name().eq_ignore_ascii_case("rowid"));
+        if !mentions || has_own {
+            return Ok(scan);
+        }
+        let mut exprs: Vec<Expr> = scan
+            .schema()
+            .fields()
+            .iter()
+            .map(builder_column_of)
+            .collect();
+        let row_number = Expr::Window(Box::new(WindowCall {
+            func: "row_number".into(),
+            args: vec![],
+            partition_by: vec![],
+            order_by: vec![],
+            frame: None,
+            distinct: false,
+            ignore_nulls: false,
+        }));
+        exprs.push((row_number - lit(1i64)).alias(ROWID));
+        scan.project(exprs)?.alias(table)
     }
 
     fn literal_args(&self, args: &[FunctionArg]) -> Result<(Vec<Expr>, Vec<(String, Expr)>)> {

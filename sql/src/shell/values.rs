@@ -44,7 +44,8 @@ impl<'a> BatchText<'a> {
     /// `1 month 02:00:00`, BLOBs with `\xHH` escapes, nested values as `{'a': 1}`).
     pub fn cell(&self, column: usize, row: usize) -> String {
         let array = &self.columns[column];
-        if array.is_null(row) {
+        // A NULL-typed column has no validity buffer: every value is NULL.
+        if array.is_null(row) || array.data_type() == &DataType::Null {
             return self.null.to_string();
         }
         crate::slt::format::display_value(array, row)
