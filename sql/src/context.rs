@@ -7,7 +7,6 @@ use arrow::record_batch::RecordBatch;
 use quiver_engine::{Result, Session};
 use sqlparser::ast::Statement;
 use sqlparser::dialect::DuckDbDialect;
-use sqlparser::parser::Parser;
 
 use crate::errors::syntax_error;
 use crate::planner::SqlPlanner;
@@ -75,7 +74,7 @@ impl SqlContext {
 
     /// Parses SQL text into statements. Errors show the line with a caret.
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
-        Parser::parse_sql(&DuckDbDialect {}, sql).map_err(|e| syntax_error(sql, &e))
+        crate::duckdb_tokens::parse(&DuckDbDialect {}, sql).map_err(|e| syntax_error(sql, &e))
     }
 
     /// Runs one parsed statement.

@@ -7,6 +7,7 @@
 //! runner are built on it.
 
 pub mod context;
+pub(crate) mod duckdb_tokens;
 pub mod errors;
 pub mod planner;
 pub mod shell;

@@ -7,6 +7,9 @@
 
 mod decimal_kernels;
 pub mod expr;
+mod nested_cast;
+mod nested_compare;
+mod nested_parse;
 pub mod ops;
 pub mod planner;
 

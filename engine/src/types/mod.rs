@@ -6,12 +6,14 @@
 //! operands meet at.
 
 mod coercion;
+mod nested_coercion;
 mod qschema;
 mod scalar;
 
 pub use coercion::{
-    arithmetic_result_type, comparison_type, is_numeric, is_string, is_temporal, union_type,
-    ArithmeticOp,
+    arithmetic_result_type, comparison_type, is_nested, is_numeric, is_string, is_temporal,
+    union_type, ArithmeticOp,
 };
+pub use nested_coercion::is_unnamed_struct;
 pub use qschema::{QField, QSchema, QSchemaRef};
 pub use scalar::ScalarValue;

@@ -4,12 +4,20 @@ mod conditional;
 mod datetime;
 mod format;
 mod list;
+mod list_aggregate;
 mod list_ops;
+mod list_resize;
+mod list_set;
+mod list_sort;
+mod list_zip;
 mod math;
 mod similarity;
+mod slice;
 mod string;
+mod struct_ops;
 mod text;
 mod util;
+mod vector_distance;
 
 use super::{ColumnarValue, FunctionRegistry, SignatureFn};
 use crate::error::Result;
@@ -47,4 +55,12 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     text::register(r);
     list_ops::register(r);
     similarity::register(r);
+    slice::register(r);
+    list_aggregate::register(r);
+    list_resize::register(r);
+    list_set::register(r);
+    list_sort::register(r);
+    list_zip::register(r);
+    struct_ops::register(r);
+    vector_distance::register(r);
 }
