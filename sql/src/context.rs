@@ -9,7 +9,6 @@ use quiver_engine::functions::scalar::sequence::Sequence;
 use quiver_engine::{Result, Session};
 use sqlparser::ast::Statement;
 use sqlparser::dialect::DuckDbDialect;
-use sqlparser::parser::Parser;
 
 use crate::errors::syntax_error;
 use crate::planner::SqlPlanner;
@@ -91,12 +90,10 @@ impl SqlContext {
 
     /// Parses SQL text into statements. Errors show the line with a caret.
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
-        // DuckDB's PIVOT / UNPIVOT forms become carriers sqlparser parses, and other
-        // DuckDB-only forms (FROM VALUES ...) their standard equivalents.
-        let pivoted = crate::planner::pivot_syntax::rewrite_pivot_syntax(sql);
-        let rewritten = crate::rewrite::rewrite(&pivoted);
-        let text: &str = rewritten.as_deref().unwrap_or(pivoted.as_str());
-        Parser::parse_sql(&DuckDbDialect {}, text).map_err(|e| syntax_error(text, &e))
+        // DuckDB's PIVOT / UNPIVOT forms become carriers sqlparser parses; other DuckDB-only
+        // forms are rewritten token by token (see `duckdb_tokens`).
+        let sql = crate::planner::pivot_syntax::rewrite_pivot_syntax(sql);
+        crate::duckdb_tokens::parse(&DuckDbDialect {}, &sql).map_err(|e| syntax_error(&sql, &e))
     }
 
     /// Runs one parsed statement.

@@ -7,9 +7,9 @@
 //! runner are built on it.
 
 pub mod context;
+pub(crate) mod duckdb_tokens;
 pub mod errors;
 pub mod planner;
-pub mod rewrite;
 pub mod shell;
 pub mod slt;
 pub mod types;

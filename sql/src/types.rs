@@ -47,7 +47,10 @@ pub fn duckdb_type_name(t: &DataType) -> String {
         DataType::Struct(fields) => {
             let inner: Vec<String> = fields
                 .iter()
-                .map(|f| format!("{} {}", f.name(), duckdb_type_name(f.data_type())))
+                .map(|f| match f.name().as_str() {
+                    "" => duckdb_type_name(f.data_type()),
+                    n => format!("{n} {}", duckdb_type_name(f.data_type())),
+                })
                 .collect();
             format!("STRUCT({})", inner.join(", "))
         }

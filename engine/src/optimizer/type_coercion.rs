@@ -159,6 +159,25 @@ fn coerce_node(e: Expr, schema: &QSchema) -> Result<Expr> {
                     op,
                     right: Box::new(cast_to(*right, &rt, &DataType::Boolean)),
                 }
+            } else if matches!(lt, DataType::List(_)) || matches!(rt, DataType::List(_)) {
+                // `||` between lists concatenates them; unlike `list_concat`, a NULL
+                // operand gives NULL.
+                let either_null = Expr::IsNull(left.clone()).or(Expr::IsNull(right.clone()));
+                let concat = Expr::Function {
+                    name: "list_concat".into(),
+                    args: vec![*left, *right],
+                };
+                return coerce_node(
+                    Expr::Case {
+                        operand: None,
+                        when_then: vec![(
+                            either_null,
+                            Expr::Literal(ScalarValue::null(&DataType::Null)),
+                        )],
+                        otherwise: Some(Box::new(coerce_node(concat, schema)?)),
+                    },
+                    schema,
+                );
             } else {
                 // `||`: both sides as strings.
                 Expr::BinaryOp {

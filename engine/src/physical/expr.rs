@@ -16,6 +16,8 @@ use crate::expr::Operator;
 use crate::functions::{ColumnarValue, ScalarFunctionDef};
 use crate::types::ScalarValue;
 
+use super::nested_compare::{compare_nested, is_nested};
+
 /// An expression ready to evaluate.
 #[derive(Debug, Clone)]
 pub enum PhysicalExpr {
@@ -183,6 +185,12 @@ impl PhysicalExpr {
                     let iv = item.evaluate(batch)?;
                     let l = v.to_array(rows)?;
                     let eq = match &iv {
+                        _ if is_nested(l.data_type()) => {
+                            let lv = ColumnarValue::Array(l.clone());
+                            compare_nested(&lv, Operator::Eq, &iv, rows)?
+                                .as_boolean()
+                                .clone()
+                        }
                         ColumnarValue::Scalar(s) => cmp::eq(&l, &s.to_scalar())?,
                         ColumnarValue::Array(a) => cmp::eq(&l, a)?,
                     };
@@ -277,6 +285,22 @@ pub fn cast_array(a: &ArrayRef, to: &DataType, try_cast: bool) -> Result<ArrayRe
     if a.data_type() == to {
         return Ok(a.clone());
     }
+    // Only NULLs (an untyped NULL defaulted to INTEGER, say) convert to NULLs of any
+    // type, even where Arrow has no cast (INTEGER to a list of structs) or would wrap each
+    // value (INTEGER to INTEGER[] gives `[NULL]`, not NULL).
+    if a.logical_null_count() == a.len() {
+        return Ok(new_null_array(to, a.len()));
+    }
+    if crate::types::is_string(a.data_type()) && super::nested_parse::is_parsed_from_string(to) {
+        return super::nested_parse::string_to_nested(a, to, try_cast);
+    }
+    if super::nested_cast::needs_nested_cast(a.data_type(), to) {
+        return super::nested_cast::cast_nested(a, to, try_cast);
+    }
+    if crate::types::is_string(to) && super::nested_cast::is_castable_to_string(a.data_type()) {
+        let text = super::nested_cast::nested_to_string(a)?;
+        return cast_array(&text, to, try_cast);
+    }
     // DuckDB rounds (half away from zero) when a float becomes an integer.
     if a.data_type().is_floating() && to.is_integer() {
         let f = arrow::compute::cast(a, &DataType::Float64)?;
@@ -357,6 +381,9 @@ fn evaluate_binary(
     }
     if let Some(out) = super::decimal_kernels::try_fast_decimal(l, op, r, result_type)? {
         return Ok(ColumnarValue::Array(out));
+    }
+    if op.is_comparison() && (is_nested(&l.data_type()) || is_nested(&r.data_type())) {
+        return wrap(compare_nested(l, op, r, rows)?, scalar);
     }
     let (ld, rd) = (datum(l), datum(r));
     let (ld, rd) = (ld.as_ref(), rd.as_ref());

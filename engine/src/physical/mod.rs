@@ -10,6 +10,9 @@ mod decimal_kernels;
 pub mod expr;
 mod interval_arith;
 mod interval_cast;
+mod nested_cast;
+mod nested_compare;
+mod nested_parse;
 pub mod ops;
 pub mod planner;
 

@@ -11,6 +11,8 @@ use arrow::datatypes::{DataType, IntervalUnit, TimeUnit};
 
 use crate::error::{Error, Result};
 
+use super::nested_coercion::nested_common_type;
+
 /// The arithmetic operators, for result type rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ArithmeticOp {
@@ -38,6 +40,18 @@ pub fn is_numeric(t: &DataType) -> bool {
 /// Whether a type is a string type.
 pub fn is_string(t: &DataType) -> bool {
     matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+/// Whether a type is a list, fixed-size array or struct (whose common types are found
+/// element- and field-wise).
+pub fn is_nested(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::List(_)
+            | DataType::LargeList(_)
+            | DataType::FixedSizeList(_, _)
+            | DataType::Struct(_)
+    )
 }
 
 /// Whether a type is a date, time or timestamp.
@@ -166,12 +180,7 @@ pub fn comparison_type(l: &DataType, r: &DataType) -> Option<DataType> {
         (Date32, Timestamp(u, tz)) | (Timestamp(u, tz), Date32) => Some(Timestamp(*u, tz.clone())),
         (Timestamp(u1, tz1), Timestamp(u2, _)) => Some(Timestamp((*u1).max(*u2), tz1.clone())),
         (Boolean, other) | (other, Boolean) if other.is_integer() => Some(other.clone()),
-        (List(a), List(b)) => {
-            let inner = comparison_type(a.data_type(), b.data_type())?;
-            Some(List(std::sync::Arc::new(
-                arrow::datatypes::Field::new_list_field(inner, true),
-            )))
-        }
+        _ if is_nested(l) || is_nested(r) => nested_common_type(l, r, comparison_type),
         _ => None,
     }
 }
@@ -184,6 +193,7 @@ pub fn union_type(a: &DataType, b: &DataType) -> Option<DataType> {
     }
     match (a, b) {
         (Null, o) | (o, Null) => Some(o.clone()),
+        _ if is_nested(a) && is_nested(b) => nested_common_type(a, b, union_type),
         // Unlike comparisons, mixing strings with other types produces strings.
         (s, _) | (_, s) if is_string(s) => {
             Some(if matches!(a, Utf8View) && matches!(b, Utf8View) {

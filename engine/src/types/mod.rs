@@ -13,14 +13,16 @@ pub mod datetime_format;
 pub mod datetime_parse;
 mod interval_parse;
 mod map;
+mod nested_coercion;
 mod qschema;
 mod scalar;
 
 pub use coercion::{
-    arithmetic_result_type, comparison_type, is_numeric, is_string, is_temporal, union_type,
-    ArithmeticOp,
+    arithmetic_result_type, comparison_type, is_nested, is_numeric, is_string, is_temporal,
+    union_type, ArithmeticOp,
 };
 pub use interval_parse::parse_interval;
 pub use map::{map_entries_field, map_entry_fields, map_key_value, map_type};
+pub use nested_coercion::is_unnamed_struct;
 pub use qschema::{QField, QSchema, QSchemaRef};
 pub use scalar::ScalarValue;

@@ -207,6 +207,10 @@ impl SqlPlanner<'_> {
                     BinaryOperator::And => Operator::And,
                     BinaryOperator::Or => Operator::Or,
                     BinaryOperator::PGExp => return Ok(call("pow", vec![l, r])),
+                    // List containment: `&&` overlaps, `@>` contains, `<@` is contained in.
+                    BinaryOperator::PGOverlap => return Ok(call("list_has_any", vec![l, r])),
+                    BinaryOperator::AtArrow => return Ok(call("list_has_all", vec![l, r])),
+                    BinaryOperator::ArrowAt => return Ok(call("list_has_all", vec![r, l])),
                     other => return Err(Error::NotSupported(format!("the operator `{other}`"))),
                 };
                 binary(l, op, r)
@@ -421,6 +425,8 @@ impl SqlPlanner<'_> {
                     .map(|i| i.value.clone()),
             },
             SqlExpr::Tuple(items) if items.len() == 1 => go(&items[0])?,
+            // `(a, b)`: an unnamed struct, like `row(a, b)`.
+            SqlExpr::Tuple(items) => unnamed_struct(items.iter().map(go).collect::<Result<_>>()?),
             SqlExpr::Array(a) => call(
                 "list_value",
                 a.elem.iter().map(&mut go).collect::<Result<_>>()?,
@@ -467,6 +473,24 @@ impl SqlPlanner<'_> {
                                 },
                                 vec![e, i],
                             );
+                        }
+                        ast::AccessExpr::Subscript(ast::Subscript::Slice {
+                            lower_bound,
+                            upper_bound,
+                            stride,
+                        }) => {
+                            let mut opt = |b: &Option<SqlExpr>| match b {
+                                Some(SqlExpr::Value(v))
+                                    if matches!(&v.value,
+                                    Value::Placeholder(p) if p == crate::duckdb_tokens::SLICE_END) =>
+                                {
+                                    Ok(None)
+                                }
+                                _ => b.as_ref().map(|x| self.sql_expr(x, plan)).transpose(),
+                            };
+                            let (lo, hi, step) =
+                                (opt(lower_bound)?, opt(upper_bound)?, opt(stride)?);
+                            e = slice_call(e, lo, hi, step);
                         }
                         ast::AccessExpr::Dot(SqlExpr::Identifier(field)) => {
                             e = call("struct_extract", vec![e, lit(field.value.clone())]);
@@ -628,16 +652,8 @@ impl SqlPlanner<'_> {
         let func = match func.as_str() {
             "datepart" => "date_part".to_string(),
             "nextval" | "currval" => return self.sequence_call(&func, &args),
-            "list_aggr" | "array_agg" => return Ok(agg_call("list", args)),
-            // An unnamed struct; fields are named v1, v2, ... (DuckDB leaves them unnamed).
-            "row" => {
-                let mut packed = vec![];
-                for (i, a) in args.into_iter().enumerate() {
-                    packed.push(lit(format!("v{}", i + 1)));
-                    packed.push(a);
-                }
-                return Ok(call("struct_pack", packed));
-            }
+            "array_agg" => return Ok(agg_call("list", args)),
+            "row" => return Ok(unnamed_struct(args)),
             // Constants per grouping set, replaced by the aggregation (grouping_sets.rs).
             f if super::grouping_sets::is_grouping_function(f) => return Ok(call(f, args)),
             _ => func,
@@ -755,8 +771,31 @@ fn name_of(n: &ast::ObjectName) -> String {
     n.to_string().to_lowercase()
 }
 
+/// `x[lo:hi:step]` as `list_slice`: an omitted bound runs to the end the step walks
+/// from or towards (the first element, or the last for a negative step).
+fn slice_call(x: Expr, lo: Option<Expr>, hi: Option<Expr>, step: Option<Expr>) -> Expr {
+    let backwards = matches!(&step, Some(Expr::Literal(v)) if v.as_f64().is_some_and(|s| s < 0.0));
+    let (first, last) = if backwards { (-1, 1) } else { (1, -1) };
+    let mut args = vec![
+        x,
+        lo.unwrap_or_else(|| lit(first)),
+        hi.unwrap_or_else(|| lit(last)),
+    ];
+    args.extend(step);
+    call("list_slice", args)
+}
+
+/// An unnamed struct (`row(a, b)`, `(a, b)`): its fields have empty names, so it meets
+/// any struct of its width position by position.
+fn unnamed_struct(values: Vec<Expr>) -> Expr {
+    let packed = values.into_iter().flat_map(|v| [lit(""), v]).collect();
+    call("struct_pack", packed)
+}
+
+/// Functions whose named arguments (`f(name := value)`) are passed as a constant name
+/// before each value.
 fn name_is_struct_pack(n: &str) -> bool {
-    n == "struct_pack"
+    matches!(n, "struct_pack" | "struct_insert" | "struct_update")
 }
 
 /// Helpers on engine expressions used by the planner.

@@ -488,6 +488,8 @@ impl SqlPlanner<'_> {
                 io::csv_source(paths()?, opts)?
             }
             "range" | "generate_series" => return self.range(name, &pos),
+            // `FROM VALUES (a, b) t(x, y)` parses as a call: one row, one column per argument.
+            "values" => return Ok((LogicalPlanBuilder::values(vec![pos], None)?, "values".into())),
             other => {
                 return Err(Error::FunctionNotFound(format!(
                     "table function `{other}` does not exist; try read_parquet, read_csv, read_json, range or generate_series"

@@ -225,17 +225,24 @@ fn write_value(array: &dyn Array, row: usize, out: &mut String, nested: bool) {
         DataType::FixedSizeList(_, _) => write_list(&array.as_fixed_size_list().value(row), out),
         DataType::Struct(fields) => {
             let s = array.as_struct();
-            out.push('{');
+            // An unnamed struct (a tuple) prints as `(1, a)`.
+            let unnamed = quiver_engine::types::is_unnamed_struct(fields);
+            out.push(if unnamed { '(' } else { '{' });
             for (i, field) in fields.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                out.push('\'');
-                out.push_str(&escape_quoted(field.name()));
-                out.push_str("': ");
+                if !unnamed {
+                    out.push('\'');
+                    out.push_str(&escape_quoted(field.name()));
+                    out.push_str("': ");
+                }
                 write_value(s.column(i).as_ref(), row, out, true);
             }
-            out.push('}');
+            if unnamed && fields.len() == 1 {
+                out.push(',');
+            }
+            out.push(if unnamed { ')' } else { '}' });
         }
         DataType::Map(_, _) => {
             let m = array.as_map();

@@ -101,10 +101,15 @@ fn create_min_max<const MAX: bool>(args: &AggregateArgs) -> Result<Box<dyn Group
         DataType::LargeBinary => bytes(BytesKind::LargeBinary),
         DataType::BinaryView => bytes(BytesKind::BinaryView),
         _ => {
+            // NULLs inside nested values order after every value (DuckDB).
+            let nulls_last = arrow::compute::SortOptions {
+                descending: false,
+                nulls_first: false,
+            };
             let rows = || {
-                bytes(BytesKind::Rows(RowConverter::new(vec![SortField::new(
-                    t.clone(),
-                )])?))
+                bytes(BytesKind::Rows(RowConverter::new(vec![
+                    SortField::new_with_options(t.clone(), nulls_last),
+                ])?))
             };
             if MAX {
                 dispatch_primitive!(&t, max_primitive(t.clone()), rows())

@@ -76,12 +76,17 @@ fn struct_pack_signature(args: &[DataType], lits: &[Option<ScalarValue>]) -> Res
             .ok_or_else(|| {
                 crate::functions::signature_error("struct_pack", "constant field names", args)
             })?;
-        let t = if args[i + 1] == DataType::Null {
-            DataType::Int32
-        } else {
-            args[i + 1].clone()
-        };
-        fields.push(Field::new(name, t, true));
+        if !name.is_empty()
+            && fields
+                .iter()
+                .any(|f: &Field| f.name().eq_ignore_ascii_case(&name))
+        {
+            return Err(Error::Schema(format!(
+                "Duplicate struct entry name \"{name}\""
+            )));
+        }
+        // A NULL field keeps the NULL type (as in DuckDB), so it meets any type later.
+        fields.push(Field::new(name, args[i + 1].clone(), true));
     }
     let mut cast = args.to_vec();
     for (i, f) in fields.iter().enumerate() {
@@ -337,11 +342,8 @@ fn element_type(args: &[DataType]) -> Result<DataType> {
             Error::Schema(format!("list elements must have one type, but {t} and {a} do not mix; CAST them to one type"))
         })?;
     }
-    Ok(if t == DataType::Null {
-        DataType::Int32
-    } else {
-        t
-    })
+    // `[]` and `[NULL]` are lists of the NULL type (as in DuckDB), which meet any type.
+    Ok(t)
 }
 
 fn list_value_signature(args: &[DataType], _: &[Option<ScalarValue>]) -> Result<Signature> {

@@ -1,4 +1,5 @@
-//! List functions: membership, position, concatenation and de-duplication.
+//! List functions: membership, position, concatenation, reversal, flattening and
+//! de-duplication.
 //!
 //! Elements are compared through Arrow's row format, so every element type (numbers,
 //! strings, nested values) works the same way and NULLs compare as values.
@@ -12,7 +13,7 @@ use arrow::row::{RowConverter, SortField};
 
 use crate::error::Result;
 use crate::functions::{signature_error, ColumnarValue, FunctionRegistry, Signature};
-use crate::types::{union_type, ScalarValue};
+use crate::types::{comparison_type, union_type, ScalarValue};
 
 use super::ScalarFunctionDef;
 
@@ -22,8 +23,7 @@ pub(super) fn register(r: &mut FunctionRegistry) {
         &'static [&'static str],
         super::super::SignatureFn,
         fn(&[ColumnarValue], usize) -> Result<ColumnarValue>,
-    ); 8] = [
-        ("list_slice", &["array_slice"], slice_signature, list_slice),
+    ); 7] = [
         (
             "list_reverse",
             &["array_reverse"],
@@ -76,7 +76,7 @@ pub(super) fn register(r: &mut FunctionRegistry) {
 fn needle_signature(args: &[DataType], ret: DataType, name: &str) -> Result<Signature> {
     match args {
         [DataType::List(f), needle] => {
-            let t = union_type(f.data_type(), needle).ok_or_else(|| {
+            let t = comparison_type(f.data_type(), needle).ok_or_else(|| {
                 signature_error(name, "a list and a value of its element type", args)
             })?;
             let list = DataType::List(Arc::new(arrow::datatypes::Field::new_list_field(
@@ -168,21 +168,34 @@ fn finish(p: &Prepared, out: ArrayRef) -> Result<ColumnarValue> {
 }
 
 /// For each row: the 1-based position of the needle in the list, 0 if absent, NULL for a
-/// NULL list.
-fn positions(p: &Prepared) -> Result<Vec<Option<i64>>> {
+/// NULL list. A NULL needle gives NULL, or with `null_matches` the first NULL element's
+/// position (DuckDB: `list_contains([NULL], NULL)` is NULL, `list_position` finds it).
+fn positions(p: &Prepared, null_matches: bool) -> Result<Vec<Option<i64>>> {
     let list = p.arrays[0].as_list::<i32>();
     let needle = &p.arrays[1];
     let conv = RowConverter::new(vec![SortField::new(needle.data_type().clone())])?;
     let values = conv.convert_columns(std::slice::from_ref(list.values()))?;
     let needles = conv.convert_columns(std::slice::from_ref(needle))?;
     let offsets = list.value_offsets();
+    let (list_nulls, needle_nulls) = (list.logical_nulls(), needle.logical_nulls());
+    let element_nulls = list.values().logical_nulls();
+    let null_at =
+        |n: &Option<arrow::buffer::NullBuffer>, i: usize| n.as_ref().is_some_and(|n| n.is_null(i));
     Ok((0..p.rows)
         .map(|r| {
-            if list.is_null(r) {
+            if null_at(&list_nulls, r) {
                 return None;
             }
-            if needle.is_null(r) {
-                return Some(0);
+            if null_at(&needle_nulls, r) {
+                if !null_matches {
+                    return None;
+                }
+                let (s, e) = (offsets[r] as usize, offsets[r + 1] as usize);
+                return Some(
+                    (s..e)
+                        .position(|i| null_at(&element_nulls, i))
+                        .map_or(0, |k| k as i64 + 1),
+                );
             }
             let (s, e) = (offsets[r] as usize, offsets[r + 1] as usize);
             Some(
@@ -196,7 +209,7 @@ fn positions(p: &Prepared) -> Result<Vec<Option<i64>>> {
 
 fn list_contains(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {
     let p = prepare(args, num_rows)?;
-    let out: BooleanArray = positions(&p)?
+    let out: BooleanArray = positions(&p, false)?
         .into_iter()
         .map(|x| x.map(|k| k > 0))
         .collect();
@@ -206,7 +219,7 @@ fn list_contains(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValu
 fn list_position(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {
     let p = prepare(args, num_rows)?;
     // DuckDB: NULL when the element is not found.
-    let out: Int64Array = positions(&p)?
+    let out: Int64Array = positions(&p, true)?
         .into_iter()
         .map(|x| x.filter(|k| *k > 0))
         .collect();
@@ -260,6 +273,8 @@ fn distinct_indices(list: &ListArray, rows: usize) -> Result<Vec<Option<Vec<usiz
     let conv = RowConverter::new(vec![SortField::new(list.value_type())])?;
     let values = conv.convert_columns(std::slice::from_ref(list.values()))?;
     let o = list.value_offsets();
+    // Logical NULLs: a NULL-typed element array has no null buffer.
+    let nulls = list.values().logical_nulls();
     Ok((0..rows)
         .map(|r| {
             if list.is_null(r) {
@@ -267,7 +282,7 @@ fn distinct_indices(list: &ListArray, rows: usize) -> Result<Vec<Option<Vec<usiz
             }
             let mut seen: Vec<usize> = vec![];
             for i in o[r] as usize..o[r + 1] as usize {
-                if list.values().is_valid(i)
+                if nulls.as_ref().is_none_or(|n| n.is_valid(i))
                     && !seen.iter().any(|j| values.row(*j) == values.row(i))
                 {
                     seen.push(i);
@@ -321,25 +336,6 @@ fn list_unique(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue>
     finish(&p, Arc::new(out))
 }
 
-fn slice_signature(args: &[DataType], _: &[Option<ScalarValue>]) -> Result<Signature> {
-    match args {
-        [l @ DataType::List(_), a, b]
-            if (a.is_integer() || *a == DataType::Null)
-                && (b.is_integer() || *b == DataType::Null) =>
-        {
-            Ok(Signature {
-                args: vec![l.clone(), DataType::Int64, DataType::Int64],
-                ret: l.clone(),
-            })
-        }
-        _ => Err(signature_error(
-            "list_slice",
-            "a list, a begin and an end index",
-            args,
-        )),
-    }
-}
-
 fn flatten_signature(args: &[DataType], _: &[Option<ScalarValue>]) -> Result<Signature> {
     match args {
         [DataType::List(inner)] if matches!(inner.data_type(), DataType::List(_)) => {
@@ -377,43 +373,6 @@ fn from_indices(list: &ListArray, picked: Vec<Option<Vec<usize>>>) -> Result<Arr
         v,
         Some(valid.into()),
     )?))
-}
-
-/// `list_slice(l, begin, end)`: 1-based, inclusive, negative counts from the end.
-fn list_slice(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {
-    let p = prepare(args, num_rows)?;
-    let list = p.arrays[0].as_list::<i32>();
-    let (b, e) = (
-        p.arrays[1].as_primitive::<arrow::datatypes::Int64Type>(),
-        p.arrays[2].as_primitive::<arrow::datatypes::Int64Type>(),
-    );
-    let o = list.value_offsets();
-    let picked = (0..p.rows)
-        .map(|r| {
-            if list.is_null(r) {
-                return None;
-            }
-            let (s, end) = (o[r] as i64, o[r + 1] as i64);
-            let len = end - s;
-            let norm = |i: i64| if i < 0 { len + i + 1 } else { i };
-            let from = if b.is_null(r) {
-                1
-            } else {
-                norm(b.value(r)).max(1)
-            };
-            let to = if e.is_null(r) {
-                len
-            } else {
-                norm(e.value(r)).min(len)
-            };
-            Some(if from > to {
-                vec![]
-            } else {
-                ((s + from - 1)..(s + to)).map(|i| i as usize).collect()
-            })
-        })
-        .collect();
-    finish(&p, from_indices(list, picked)?)
 }
 
 fn list_reverse(args: &[ColumnarValue], num_rows: usize) -> Result<ColumnarValue> {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, UInt32Array};
 use arrow::compute::{concat_batches, take_record_batch, SortOptions};
-use arrow::datatypes::SchemaRef;
+use arrow::datatypes::{DataType, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
 use rayon::prelude::*;
@@ -72,11 +72,7 @@ pub fn sort_indices(
             fetch,
         )?);
     }
-    let fields = cols
-        .iter()
-        .zip(keys)
-        .map(|(c, k)| SortField::new_with_options(c.data_type().clone(), k.options))
-        .collect();
+    let (fields, cols) = row_sort_columns(cols, keys)?;
     let converter = RowConverter::new(fields)?;
     let rows = converter.convert_columns(&cols)?;
     let mut idx: Vec<u32> = (0..n as u32).collect();
@@ -98,6 +94,46 @@ pub fn sort_indices(
         }
     }
     Ok(UInt32Array::from(idx))
+}
+
+/// The row-format sort fields and columns for `keys`. DuckDB orders NULLs *inside* a
+/// nested value as greater than any value whatever the direction, while NULLS FIRST/LAST
+/// places only whole NULL values; Arrow's row format applies one NULL order to both, so
+/// a nested key becomes two: whether it is NULL (ordered as asked), then the value with
+/// its inner NULLs as the greatest.
+fn row_sort_columns(
+    cols: Vec<ArrayRef>,
+    keys: &[SortKey],
+) -> Result<(Vec<SortField>, Vec<ArrayRef>)> {
+    let mut fields = vec![];
+    let mut out = vec![];
+    for (c, k) in cols.into_iter().zip(keys) {
+        if c.data_type().is_nested() {
+            let is_null: ArrayRef = Arc::new(arrow::compute::is_null(&c)?);
+            fields.push(SortField::new_with_options(
+                DataType::Boolean,
+                SortOptions {
+                    descending: k.options.nulls_first,
+                    nulls_first: false,
+                },
+            ));
+            out.push(is_null);
+            fields.push(SortField::new_with_options(
+                c.data_type().clone(),
+                SortOptions {
+                    descending: k.options.descending,
+                    nulls_first: k.options.descending,
+                },
+            ));
+        } else {
+            fields.push(SortField::new_with_options(
+                c.data_type().clone(),
+                k.options,
+            ));
+        }
+        out.push(c);
+    }
+    Ok((fields, out))
 }
 
 /// Sorts batches into one batch (the first `fetch` rows if given).
