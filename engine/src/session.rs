@@ -4,7 +4,7 @@
 //! process can host sessions with different thread counts side by side.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use arrow::record_batch::RecordBatch;
 
@@ -19,7 +19,8 @@ use crate::physical::{create_physical_plan, display_physical, ExecutionPlan};
 #[derive(Clone)]
 pub struct Session {
     config: SessionConfig,
-    pool: Arc<rayon::ThreadPool>,
+    /// The worker pool; replaced (for every clone) by `SET threads`.
+    pool: Arc<RwLock<Arc<rayon::ThreadPool>>>,
     catalog: Arc<Catalog>,
     cancel: Arc<AtomicBool>,
 }
@@ -41,14 +42,10 @@ impl Session {
     /// A session with its own pool of `config.threads` workers.
     pub fn try_new(config: SessionConfig) -> Result<Self> {
         let threads = config.threads.max(1);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("quiver-worker-{i}"))
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot start {threads} worker threads: {e}")))?;
+        let pool = build_pool(threads)?;
         Ok(Self {
             config: SessionConfig { threads, ..config },
-            pool: Arc::new(pool),
+            pool: Arc::new(RwLock::new(pool)),
             catalog: Arc::new(Catalog::new()),
             cancel: Arc::new(AtomicBool::new(false)),
         })
@@ -67,9 +64,30 @@ impl Session {
         DEFAULT.clone()
     }
 
-    /// The settings.
+    /// The settings as the session was created (see [`Session::threads`] for the current
+    /// thread count).
     pub fn config(&self) -> &SessionConfig {
         &self.config
+    }
+
+    /// The number of worker threads queries run on now.
+    pub fn threads(&self) -> usize {
+        self.current_pool().current_num_threads()
+    }
+
+    /// Replaces the worker pool with one of `threads` workers (`SET threads = N`), for this
+    /// session and its clones; queries already running finish on the old pool.
+    pub fn set_threads(&self, threads: usize) -> Result<()> {
+        if threads == 0 {
+            return Err(Error::Plan("threads must be at least 1".into()));
+        }
+        let pool = build_pool(threads)?;
+        *self.pool.write().unwrap_or_else(|e| e.into_inner()) = pool;
+        Ok(())
+    }
+
+    fn current_pool(&self) -> Arc<rayon::ThreadPool> {
+        self.pool.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The catalog.
@@ -90,7 +108,12 @@ impl Session {
     /// The execution context for one query (clears an earlier cancellation).
     pub fn exec_context(&self) -> ExecContext {
         self.cancel.store(false, Ordering::SeqCst);
-        ExecContext::new(self.pool.clone(), self.config.clone(), self.cancel.clone())
+        let pool = self.current_pool();
+        let config = SessionConfig {
+            threads: pool.current_num_threads(),
+            ..self.config.clone()
+        };
+        ExecContext::new(pool, config, self.cancel.clone())
     }
 
     /// Optimizes a logical plan.
@@ -119,5 +142,30 @@ impl Session {
             optimized.display_indent(),
             display_physical(physical.as_ref())
         ))
+    }
+}
+
+/// A rayon pool of `threads` named workers.
+fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("quiver-worker-{i}"))
+        .build()
+        .map(Arc::new)
+        .map_err(|e| Error::Internal(format!("cannot start {threads} worker threads: {e}")))
+}
+
+#[cfg(test)]
+mod thread_tests {
+    use super::*;
+
+    #[test]
+    fn set_threads_replaces_the_pool_for_every_clone() {
+        let s = Session::with_threads(1).unwrap();
+        let clone = s.clone();
+        s.set_threads(3).unwrap();
+        assert_eq!(clone.threads(), 3);
+        assert_eq!(clone.exec_context().threads(), 3);
+        assert!(s.set_threads(0).is_err());
     }
 }

@@ -470,9 +470,28 @@ impl SqlPlanner<'_> {
                 self.deallocate(&name.value);
                 Ok(empty_result())
             }
+            Statement::Set(ast::Set::SingleAssignment {
+                variable, values, ..
+            }) if matches!(
+                table_name(variable).to_lowercase().as_str(),
+                "threads" | "worker_threads"
+            ) =>
+            {
+                let n = values
+                    .first()
+                    .and_then(|v| v.to_string().trim_matches('\'').parse::<usize>().ok())
+                    .ok_or_else(|| {
+                        Error::Plan(format!(
+                            "SET threads takes a number of threads, found `{}`",
+                            values.first().map(|v| v.to_string()).unwrap_or_default()
+                        ))
+                    })?;
+                self.ctx.session().set_threads(n)?;
+                Ok(empty_result())
+            }
             Statement::Set(_) => {
-                // Settings that only tune performance are accepted; the shell applies
-                // `threads` by rebuilding its session.
+                // Other settings only tune DuckDB's behaviour or performance; they are
+                // accepted and have no effect.
                 Ok(empty_result())
             }
             other => Err(Error::NotSupported(format!(
