@@ -4,13 +4,13 @@ use std::path::Path;
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use quiver_engine::io::{
-    write_csv, write_parquet, CsvWriteOptions, FileFormat, ParquetWriteOptions,
-};
+use quiver_engine::io::FileFormat;
 use quiver_engine::{Error, Result};
 use rayon::prelude::*;
 use tpchgen::generators::*;
 use tpchgen_arrow::*;
+
+use crate::output::WrittenFile;
 
 /// The eight TPC-H tables, smallest first.
 pub const TABLES: [&str; 8] = [
@@ -82,42 +82,16 @@ pub fn generate(table: &str, sf: f64) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     Ok((schema, pieces.into_iter().flat_map(|(_, b)| b).collect()))
 }
 
-/// Writes every table as `<dir>/<table>.<ext>` (Parquet or CSV). Existing files are
-/// replaced atomically.
-pub fn write_all(sf: f64, dir: &Path, format: FileFormat) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("creating `{}`", dir.display()), e))?;
-    for table in TABLES {
-        let (schema, batches) = generate(table, sf)?;
-        match format {
-            FileFormat::Parquet => {
-                let opts = ParquetWriteOptions {
-                    overwrite: true,
-                    ..Default::default()
-                };
-                write_parquet(
-                    dir.join(format!("{table}.parquet")),
-                    &schema,
-                    &batches,
-                    &opts,
-                )?;
-            }
-            FileFormat::Csv => {
-                let opts = CsvWriteOptions {
-                    overwrite: true,
-                    ..Default::default()
-                };
-                write_csv(dir.join(format!("{table}.csv")), &schema, &batches, &opts)?;
-            }
-            other => {
-                return Err(quiver_engine::error::Error::NotSupported(format!(
-                    "writing TPC-H as {}; use parquet or csv",
-                    other.name()
-                )))
-            }
-        }
-    }
-    Ok(())
+/// Writes every table as `<dir>/<table>.<ext>` (Parquet or CSV), one after another.
+/// Existing files are replaced atomically.
+pub fn write_all(sf: f64, dir: &Path, format: FileFormat) -> Result<Vec<WrittenFile>> {
+    TABLES
+        .iter()
+        .map(|table| {
+            let (schema, batches) = generate(table, sf)?;
+            crate::output::write_table(dir, table, &schema, &batches, format)
+        })
+        .collect()
 }
 
 /// Compares result rows (display strings) with an official answer file

@@ -311,3 +311,53 @@ fn a_last_statement_without_semicolon_runs() {
     assert_ok(&o);
     assert_eq!(stdout(&o), "a\n1\nb\n2\n");
 }
+
+#[test]
+fn datagen_writes_files_the_shell_reads() {
+    let dir = scratch_dir("datagen");
+    let out = dir.to_string_lossy().into_owned();
+    let o = run(&["datagen", "tpch", "--sf", "0.001", "--out", &out]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains("lineitem.parquet"), "{}", stdout(&o));
+    for table in [
+        "region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem",
+    ] {
+        assert!(dir.join(format!("{table}.parquet")).is_file(), "{table}");
+    }
+    let o = run(&[
+        "datagen",
+        "h2o-groupby",
+        "--rows",
+        "1e3",
+        "--groups",
+        "10",
+        "--na",
+        "5",
+        "--format",
+        "csv",
+        "--out",
+        &out,
+    ]);
+    assert_ok(&o);
+    let csv = dir.join("G1_1e3_1e1_5_0.csv");
+    assert!(csv.is_file());
+    let sql = format!(
+        "SELECT count(*) AS n, count(DISTINCT id1) AS k, count(v3) AS v FROM '{}'",
+        csv.display()
+    );
+    let o = run(&["-csv", "-c", &sql]);
+    assert_ok(&o);
+    assert_eq!(stdout(&o), "n,k,v\n1000,10,950\n");
+    let sql = format!(
+        "SELECT count(*) FROM '{}'",
+        dir.join("region.parquet").display()
+    );
+    let o = run(&["-csv", "-noheader", "-c", &sql]);
+    assert_eq!(stdout(&o), "5\n");
+    // Bad arguments are usage errors.
+    let o = run(&["datagen", "h2o-join", "--rows", "1e3", "--out", &out]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("at least 1e6 rows"), "{}", stderr(&o));
+    let o = run(&["datagen", "tpch", "--sf", "zero", "--out", &out]);
+    assert!(!o.status.success());
+}

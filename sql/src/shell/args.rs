@@ -5,6 +5,7 @@ use std::ffi::OsString;
 
 use clap::Parser;
 
+use crate::shell::datagen::DatagenArgs;
 use crate::shell::output::OutputMode;
 
 /// Quiver's SQL shell: DuckDB-dialect SQL over Parquet, CSV and JSON files and in-memory
@@ -13,6 +14,10 @@ use crate::shell::output::OutputMode;
 #[derive(Debug, Parser)]
 #[command(name = "quiver", version, about)]
 pub struct Args {
+    /// A task other than the shell.
+    #[command(subcommand)]
+    pub subcommand: Option<Command>,
+
     /// A database file to open. Persistent databases are not supported yet: Quiver runs in
     /// memory and queries files directly, e.g. `FROM 'data.parquet'`.
     #[arg(value_name = "DATABASE")]
@@ -69,6 +74,13 @@ pub struct Args {
     /// Stop a script at its first error.
     #[arg(long)]
     pub bail: bool,
+}
+
+/// Tasks of the `quiver` binary besides the shell.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Write benchmark data (TPC-H, h2o db-benchmark) to Parquet or CSV files.
+    Datagen(DatagenArgs),
 }
 
 /// The output-mode flags, each overriding the others (the last one given wins).
@@ -251,6 +263,54 @@ mod tests {
             .unwrap_err()
             .contains("unknown size unit"));
         assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn datagen_subcommand() {
+        use crate::shell::datagen::{Dataset, Format};
+        let a = parse(&[
+            "--threads",
+            "2",
+            "datagen",
+            "h2o-groupby",
+            "--rows",
+            "1e6",
+            "--groups",
+            "1e1",
+            "--out",
+            "d",
+            "--format",
+            "csv",
+        ])
+        .unwrap();
+        assert_eq!(a.threads, Some(2));
+        let Some(Command::Datagen(d)) = a.subcommand else {
+            panic!("no datagen: {a:?}")
+        };
+        let Dataset::H2oGroupby {
+            rows,
+            groups,
+            common,
+            output,
+        } = d.dataset
+        else {
+            panic!("not h2o-groupby")
+        };
+        assert_eq!(
+            (rows, groups, common.na, common.seed),
+            (1_000_000, 10, 0, 108)
+        );
+        assert_eq!(output.format, Format::Csv);
+        let a = parse(&["datagen", "tpch", "--sf", "0.1", "--out", "d"]).unwrap();
+        assert!(matches!(
+            a.subcommand,
+            Some(Command::Datagen(DatagenArgs { dataset: Dataset::Tpch { sf, .. } })) if sf == 0.1
+        ));
+        assert!(parse(&["datagen", "tpch", "--sf", "-1", "--out", "d"]).is_err());
+        assert!(parse(&["datagen", "tpch"]).is_err(), "--out is required");
+        assert!(parse(&["datagen", "h2o-join", "--na", "101", "--out", "d"]).is_err());
+        // A database file name is still a database file name.
+        assert!(parse(&["data.db"]).unwrap().subcommand.is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! [`main`] is the whole program; the binary `src/bin/quiver.rs` only calls it.
 
 pub mod args;
+pub mod datagen;
 pub mod destination;
 pub mod dot_commands;
 pub mod duckbox;
@@ -47,6 +48,9 @@ pub fn main() -> ExitCode {
 
 /// Runs the shell for parsed arguments; returns its exit status.
 pub fn run(args: &Args) -> i32 {
+    if let Some(args::Command::Datagen(datagen)) = &args.subcommand {
+        return datagen::run(datagen, args.threads);
+    }
     if let Some(database) = args.database.as_deref().filter(|d| *d != ":memory:") {
         eprintln!("Error: {}", persistent_database_message(database));
         return 1;
