@@ -69,6 +69,17 @@ pub struct Args {
     /// Stop a script at its first error.
     #[arg(long)]
     pub bail: bool,
+
+    /// A subcommand; without one, the SQL shell runs.
+    #[command(subcommand)]
+    pub subcommand: Option<Subcommand>,
+}
+
+/// `quiver <subcommand> ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum Subcommand {
+    /// Run a batch job described in a TOML file: sources, SQL steps and sinks.
+    Run(crate::jobs::cli::RunArgs),
 }
 
 /// The output-mode flags, each overriding the others (the last one given wins).
@@ -251,6 +262,31 @@ mod tests {
             .unwrap_err()
             .contains("unknown size unit"));
         assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn run_subcommand() {
+        let a = parse(&[
+            "--threads",
+            "2",
+            "run",
+            "job.toml",
+            "-p",
+            "day=2024-01-01",
+            "--dry-run",
+        ])
+        .unwrap();
+        let Some(Subcommand::Run(run)) = a.subcommand else {
+            panic!("expected `run`");
+        };
+        assert_eq!(a.threads, Some(2));
+        assert_eq!(run.job, std::path::PathBuf::from("job.toml"));
+        assert_eq!(
+            run.params,
+            vec![("day".to_string(), "2024-01-01".to_string())]
+        );
+        assert!(run.dry_run);
+        assert!(parse(&["run"]).is_err());
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub fn main() -> ExitCode {
 
 /// Runs the shell for parsed arguments; returns its exit status.
 pub fn run(args: &Args) -> i32 {
+    if let Some(args::Subcommand::Run(job)) = &args.subcommand {
+        return crate::jobs::cli::main(job, args.threads);
+    }
     if let Some(database) = args.database.as_deref().filter(|d| *d != ":memory:") {
         eprintln!("Error: {}", persistent_database_message(database));
         return 1;
