@@ -65,6 +65,23 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every [`category`](Self::category) name.
+    pub const CATEGORIES: [&'static str; 13] = [
+        "ColumnNotFound",
+        "Syntax",
+        "TableNotFound",
+        "FunctionNotFound",
+        "Schema",
+        "Compute",
+        "Conversion",
+        "Plan",
+        "InvalidData",
+        "Io",
+        "NotSupported",
+        "Cancelled",
+        "Internal",
+    ];
+
     /// A short, stable name for the error category (used by bindings and reports).
     pub fn category(&self) -> &'static str {
         match self {
@@ -93,9 +110,18 @@ impl Error {
     }
 
     /// Whether retrying the same operation might succeed (IO failures, a missing file that
-    /// may appear later). SQL, schema and data errors are permanent.
+    /// may appear later, a timeout). SQL, schema and data errors are permanent, and so are
+    /// IO errors that name a mistake rather than a condition (a destination that already
+    /// exists, an invalid argument or file name, an unsupported operation).
     pub fn is_transient(&self) -> bool {
-        matches!(self, Error::Io { .. })
+        use std::io::ErrorKind as K;
+        match self {
+            Error::Io { source, .. } => !matches!(
+                source.kind(),
+                K::AlreadyExists | K::InvalidInput | K::InvalidFilename | K::Unsupported
+            ),
+            _ => false,
+        }
     }
 }
 
@@ -250,5 +276,11 @@ mod tests {
         let e = Error::io("reading `x.csv`", std::io::Error::other("boom"));
         assert!(e.is_transient());
         assert_eq!(e.to_string(), "reading `x.csv`: boom");
+        let exists = std::io::Error::new(std::io::ErrorKind::AlreadyExists, "exists");
+        assert!(!Error::io("writing `out.csv`", exists).is_transient());
+        for category in Error::CATEGORIES {
+            assert!(Error::CATEGORIES.iter().filter(|c| **c == category).count() == 1);
+        }
+        assert!(Error::CATEGORIES.contains(&Error::Cancelled.category()));
     }
 }

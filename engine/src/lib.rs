@@ -26,6 +26,7 @@ pub mod io;
 pub mod logical;
 pub mod optimizer;
 pub mod physical;
+pub mod pipeline;
 pub mod session;
 pub mod types;
 

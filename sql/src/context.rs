@@ -90,10 +90,7 @@ impl SqlContext {
 
     /// Parses SQL text into statements. Errors show the line with a caret.
     pub fn parse(&self, sql: &str) -> Result<Vec<Statement>> {
-        // DuckDB's PIVOT / UNPIVOT forms become carriers sqlparser parses; other DuckDB-only
-        // forms are rewritten token by token (see `duckdb_tokens`).
-        let sql = crate::planner::pivot_syntax::rewrite_pivot_syntax(sql);
-        crate::duckdb_tokens::parse(&DuckDbDialect {}, &sql).map_err(|e| syntax_error(&sql, &e))
+        parse_sql(sql)
     }
 
     /// Runs one parsed statement.
@@ -114,4 +111,12 @@ impl SqlContext {
         }
         Ok(last)
     }
+}
+
+/// Parses SQL text in DuckDB's dialect into statements; errors show the line with a caret.
+/// DuckDB's PIVOT / UNPIVOT forms become carriers sqlparser parses; other DuckDB-only forms
+/// are rewritten token by token (see `duckdb_tokens`).
+pub fn parse_sql(sql: &str) -> Result<Vec<Statement>> {
+    let sql = crate::planner::pivot_syntax::rewrite_pivot_syntax(sql);
+    crate::duckdb_tokens::parse(&DuckDbDialect {}, &sql).map_err(|e| syntax_error(&sql, &e))
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::io::listing::quote_path;
 
 /// A name for a temporary sibling of `dest`: `.{name}.{kind}-{pid}-{random}`.
-fn sibling(dest: &Path, kind: &str) -> Result<PathBuf> {
+pub(crate) fn sibling(dest: &Path, kind: &str) -> Result<PathBuf> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let name = dest
         .file_name()
@@ -32,7 +32,7 @@ fn sibling(dest: &Path, kind: &str) -> Result<PathBuf> {
 
 /// Syncs a directory so a rename inside it is durable (best effort: not all platforms allow
 /// opening directories).
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {

@@ -5,7 +5,8 @@
 //!   files and detects hive partitioning (`key=value` folders become columns);
 //! - [`csv`], [`parquet`], [`json`], [`ipc`] and [`memory`] implement
 //!   [`TableSource`](crate::logical::TableSource);
-//! - [`writer`] writes batches atomically, optionally hive-partitioned.
+//! - [`writer`] writes batches atomically, optionally hive-partitioned;
+//! - [`staging`] holds outputs beside their destinations until a whole job commits them.
 //!
 //! [`source_for_path`] picks the reader from the file extension, as `FROM 'file.parquet'`
 //! does in SQL:
@@ -47,6 +48,7 @@ pub mod listing;
 pub mod memory;
 pub mod parquet;
 mod pruning;
+pub mod staging;
 pub mod writer;
 
 use std::path::Path;
@@ -58,6 +60,7 @@ pub use self::json::{JsonOptions, JsonSource};
 pub use self::listing::{FileListing, HivePartitioning, ListedFile};
 pub use self::memory::MemoryTable;
 pub use self::parquet::{ParquetOptions, ParquetSource};
+pub use self::staging::StagedOutput;
 pub use self::writer::{
     write_csv, write_ipc, write_ndjson, write_parquet, CsvWriteOptions, ParquetCompression,
     ParquetWriteOptions, WriteOptions, WriteSummary,

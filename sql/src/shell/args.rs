@@ -81,6 +81,8 @@ pub struct Args {
 pub enum Command {
     /// Write benchmark data (TPC-H, h2o db-benchmark) to Parquet or CSV files.
     Datagen(DatagenArgs),
+    /// Run a batch job described in a TOML file: sources, SQL steps and sinks.
+    Run(crate::jobs::cli::RunArgs),
 }
 
 /// The output-mode flags, each overriding the others (the last one given wins).
@@ -311,6 +313,31 @@ mod tests {
         assert!(parse(&["datagen", "h2o-join", "--na", "101", "--out", "d"]).is_err());
         // A database file name is still a database file name.
         assert!(parse(&["data.db"]).unwrap().subcommand.is_none());
+    }
+
+    #[test]
+    fn run_subcommand() {
+        let a = parse(&[
+            "--threads",
+            "2",
+            "run",
+            "job.toml",
+            "-p",
+            "day=2024-01-01",
+            "--dry-run",
+        ])
+        .unwrap();
+        let Some(Command::Run(run)) = a.subcommand else {
+            panic!("expected `run`");
+        };
+        assert_eq!(a.threads, Some(2));
+        assert_eq!(run.job, std::path::PathBuf::from("job.toml"));
+        assert_eq!(
+            run.params,
+            vec![("day".to_string(), "2024-01-01".to_string())]
+        );
+        assert!(run.dry_run);
+        assert!(parse(&["run"]).is_err());
     }
 
     #[test]

@@ -48,8 +48,10 @@ pub fn main() -> ExitCode {
 
 /// Runs the shell for parsed arguments; returns its exit status.
 pub fn run(args: &Args) -> i32 {
-    if let Some(args::Command::Datagen(datagen)) = &args.subcommand {
-        return datagen::run(datagen, args.threads);
+    match &args.subcommand {
+        Some(args::Command::Datagen(datagen)) => return datagen::run(datagen, args.threads),
+        Some(args::Command::Run(job)) => return crate::jobs::cli::main(job, args.threads),
+        None => {}
     }
     if let Some(database) = args.database.as_deref().filter(|d| *d != ":memory:") {
         eprintln!("Error: {}", persistent_database_message(database));
