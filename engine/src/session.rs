@@ -64,6 +64,25 @@ impl Session {
         DEFAULT.clone()
     }
 
+    /// A session sharing this one's pool, settings and catalog but with its own cancel
+    /// flag, so cancelling one query (Ctrl-C in a Python thread) leaves others running.
+    pub fn with_own_cancel_flag(&self) -> Session {
+        Session {
+            cancel: Arc::new(AtomicBool::new(false)),
+            ..self.clone()
+        }
+    }
+
+    /// A session sharing this one's pool and settings with an empty catalog of its own
+    /// (for SQL contexts whose table names must not leak into other sessions).
+    pub fn with_empty_catalog(&self) -> Session {
+        Session {
+            catalog: Arc::new(Catalog::new()),
+            cancel: Arc::new(AtomicBool::new(false)),
+            ..self.clone()
+        }
+    }
+
     /// The settings as the session was created (see [`Session::threads`] for the current
     /// thread count).
     pub fn config(&self) -> &SessionConfig {
