@@ -34,6 +34,7 @@ from quiver.decorators import reset_timings, retry, timed, timings
 from quiver.exceptions import QuiverError
 from quiver.expr import Expr, all, coalesce, col, len, lit, when
 from quiver.frame import DataFrame, GroupBy, LazyFrame, LazyGroupBy, Series, concat, from_arrow
+from quiver.job import JobRun, run_job
 from quiver.io import (
     read_csv,
     read_ipc,
@@ -117,4 +118,6 @@ __all__ = [
     "timed",
     "timings",
     "reset_timings",
+    "run_job",
+    "JobRun",
 ]

@@ -20,6 +20,8 @@ __all__ = [
     "NotSupportedError",
     "CancelledError",
     "InternalError",
+    "JobError",
+    "JobFailedError",
 ]
 
 
@@ -77,3 +79,17 @@ class CancelledError(QuiverError):
 
 class InternalError(QuiverError):
     """A bug in Quiver: please report it."""
+
+
+class JobError(QuiverError, ValueError):
+    """A job file that cannot run as written; the message lists every problem with its line.
+    Nothing ran."""
+
+
+class JobFailedError(QuiverError):
+    """A job run that failed: no output was committed. ``report`` is the run's
+    :class:`quiver.JobRun` (per-step status, attempts, errors)."""
+
+    def __init__(self, message: str, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report

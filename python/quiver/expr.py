@@ -8,6 +8,7 @@ import re
 from typing import Any, Callable, Iterable
 
 from quiver import _quiver
+from quiver.namespaces import ExprListNameSpace, ExprNameNameSpace, ExprStructNameSpace
 from quiver.datatypes import DataType
 
 __all__ = ["Expr", "col", "lit", "when", "len", "all", "coalesce", "element_kind"]
@@ -103,8 +104,8 @@ def coalesce(*exprs: Any) -> Expr:
 
 
 def len() -> Expr:  # noqa: A001 - Polars' name
-    """The number of rows (``count(*)``), named ``len``."""
-    return Expr(_quiver.Expr.len())
+    """The number of rows (``count(*)``), named ``len``, typed UInt32 as in Polars."""
+    return Expr(_quiver.Expr.len()).cast("UInt32").alias("len")
 
 
 def into_expr(value: Any, *, str_as_col: bool = True) -> Expr:
@@ -136,7 +137,7 @@ def _native(exprs: Iterable[Expr]) -> list[Any]:
 class Expr:
     """An expression over the columns of a frame."""
 
-    __slots__ = ("_e", "_window", "_name", "_int_sum")
+    __slots__ = ("_e", "_window", "_name", "_int_sum", "_sorted")
 
     def __init__(
         self,
@@ -150,6 +151,9 @@ class Expr:
         # A sum, which the engine types as DECIMAL(38, 0) over integers (DuckDB's HUGEINT):
         # frames cast such columns back to Int64, as Polars types them.
         self._int_sum = False
+        # `Expr.sort()`: a sorted list per group; a frame's `select` explodes it into a
+        # column, as Polars does.
+        self._sorted = False
         # A builder for expressions that are windows themselves (rank, shift, cum_sum):
         # `.over(partition)` rebuilds them with the partition.
         self._window = window
@@ -295,6 +299,7 @@ class Expr:
         else:
             out = Expr(self._e.alias(name))
         out._int_sum = self._int_sum
+        out._sorted = self._sorted
         return out
 
     def cast(self, dtype: DataType | str | type, *, strict: bool = True) -> Expr:
@@ -367,24 +372,24 @@ class Expr:
     def max(self) -> Expr:
         return self._agg("max")
 
+    # Counts are UInt32, as Polars types them (the engine counts in Int64, as DuckDB).
     def count(self) -> Expr:
         """Non-NULL values."""
-        return self._agg("count")
+        return self._agg("count").cast("UInt32").alias(self.meta_output_name())
 
     def len(self) -> Expr:
         """All values, NULL included."""
-        return Expr(_quiver.Expr.len()).alias(self.meta_output_name())
+        return Expr(_quiver.Expr.len()).cast("UInt32").alias(self.meta_output_name())
 
     def null_count(self) -> Expr:
-        return (Expr(_quiver.Expr.len()) - Expr(_quiver.Expr.aggregate("count", [self._e], False))).alias(
-            self.meta_output_name()
-        )
+        missing = Expr(_quiver.Expr.len()) - Expr(_quiver.Expr.aggregate("count", [self._e], False))
+        return missing.cast("UInt32").alias(self.meta_output_name())
 
     def n_unique(self) -> Expr:
         """Distinct values, NULL counting as one value (as Polars)."""
         distinct = Expr(_quiver.Expr.aggregate("count", [self._e], True))
         has_null = (self.null_count() > 0).cast("Int64")
-        return (distinct + has_null).alias(self.meta_output_name())
+        return (distinct + has_null).cast("UInt32").alias(self.meta_output_name())
 
     def first(self) -> Expr:
         return self._agg("first")
@@ -399,8 +404,25 @@ class Expr:
         if interpolation == "linear":
             return self._agg("quantile_cont", float(quantile))
         if interpolation == "nearest":
+            return self._nearest_quantile(float(quantile))
+        if interpolation == "lower":
             return self._agg("quantile_disc", float(quantile))
-        raise ValueError(f"interpolation {interpolation!r} is not supported; use 'linear' or 'nearest'")
+        raise ValueError(
+            f"interpolation {interpolation!r} is not supported; use 'linear', 'nearest' or 'lower'"
+        )
+
+    def _nearest_quantile(self, q: float) -> Expr:
+        """Polars' ``nearest``: the sorted non-NULL value at ``round(q * (n - 1))`` (halves
+        away from zero), which DuckDB's ``quantile_disc`` does not match."""
+        if not 0.0 <= q <= 1.0:
+            raise ValueError(f"quantile must be between 0 and 1, found {q}")
+        ordered = Expr(
+            _quiver.Expr.function("list_sort", [self.implode()._e, lit("ASC")._e, lit("NULLS LAST")._e])
+        )
+        n = Expr(_quiver.Expr.aggregate("count", [self._e], False))
+        position = Expr(_quiver.Expr.function("round", [((n - 1) * q)._e])).cast("Int64") + 1
+        value = Expr(_quiver.Expr.function("list_extract", [ordered._e, position._e]))
+        return when(n > 0).then(value).alias(self.meta_output_name())
 
     def std(self, ddof: int = 1) -> Expr:
         return self._agg("stddev_samp" if ddof == 1 else "stddev_pop")
@@ -410,6 +432,17 @@ class Expr:
 
     def implode(self) -> Expr:
         return self._agg("list")
+
+    def sort(self, *, descending: bool = False, nulls_last: bool = False) -> Expr:
+        """The values in order. In ``group_by(...).agg(...)`` each group's values become a
+        sorted list (as in Polars); to order a whole frame use ``DataFrame.sort``."""
+        order = lit("DESC" if descending else "ASC")._e
+        nulls = lit("NULLS LAST" if nulls_last else "NULLS FIRST")._e
+        out = Expr(_quiver.Expr.function("list_sort", [self.implode()._e, order, nulls])).alias(
+            self.meta_output_name()
+        )
+        out._sorted = True
+        return out
 
     # Windows -----------------------------------------------------------------------------------
     def over(
@@ -493,6 +526,18 @@ class Expr:
     @property
     def dt(self) -> ExprDateTimeNameSpace:
         return ExprDateTimeNameSpace(self)
+
+    @property
+    def list(self) -> ExprListNameSpace:
+        return ExprListNameSpace(self)
+
+    @property
+    def struct(self) -> ExprStructNameSpace:
+        return ExprStructNameSpace(self)
+
+    @property
+    def name(self) -> ExprNameNameSpace:
+        return ExprNameNameSpace(self)
 
 class ExprStringNameSpace:
     """String functions: ``col("s").str.to_uppercase()``."""

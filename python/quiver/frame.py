@@ -4,11 +4,12 @@ native engine frames. Eager methods run the lazy equivalent and collect it."""
 from __future__ import annotations
 
 import html
+import os
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from quiver import _quiver
 from quiver.datatypes import DataType, parse_dtype
-from quiver.exceptions import QuiverError
+from quiver.exceptions import NotSupportedError, QuiverError, SchemaError
 from quiver.expr import Expr, col, element_kind, encode, into_exprs, lit
 from quiver.expr import len as _count
 
@@ -127,10 +128,26 @@ class LazyFrame:
 
     # Transformations -----------------------------------------------------------------------
     def select(self, *exprs: Any, **named: Any) -> LazyFrame:
-        return LazyFrame(_with_polars_types(self._lf.select, into_exprs(exprs, named)))
+        items = into_exprs(exprs, named)
+        sorted_ = [e for e in items if e._sorted]
+        if sorted_ and _builtin_len(items) == 1:
+            # `select(col("a").sort())`: the sorted list of the whole column, exploded.
+            name = items[0].meta_output_name()
+            return LazyFrame(self._lf.select([items[0]._final()])).explode(name)
+        if sorted_:
+            raise NotSupportedError(
+                "Expr.sort() in a select with other expressions is not supported yet; "
+                "sort the frame with .sort(...) instead"
+            )
+        return LazyFrame(_with_polars_types(self._lf.select, items))
 
     def with_columns(self, *exprs: Any, **named: Any) -> LazyFrame:
-        return LazyFrame(_with_polars_types(self._lf.with_columns, into_exprs(exprs, named)))
+        items = into_exprs(exprs, named)
+        if any(e._sorted for e in items):
+            raise NotSupportedError(
+                "Expr.sort() in with_columns is not supported yet; sort the frame with .sort(...) instead"
+            )
+        return LazyFrame(_with_polars_types(self._lf.with_columns, items))
 
     def with_row_index(self, name: str = "index", offset: int = 0) -> LazyFrame:
         idx = Expr(_quiver.Expr.function("row_number", []).over([], [], [], False, False))
@@ -256,6 +273,36 @@ class LazyFrame:
         else:
             raise ValueError("join needs `on`, or both `left_on` and `right_on` (or how='cross')")
         return LazyFrame(self._lf.join(right._lf, [e._e for e in lk], [e._e for e in rk], how, suffix))
+
+    def unpivot(
+        self,
+        on: str | Sequence[str] | None = None,
+        *,
+        index: str | Sequence[str] | None = None,
+        variable_name: str | None = None,
+        value_name: str | None = None,
+    ) -> LazyFrame:
+        """Wide to long: one row per row and ``on`` column (all non-``index`` columns by
+        default), with the column's name in ``variable`` and its value in ``value``."""
+        from quiver.reshape import unpivot
+
+        return unpivot(self, on, index, variable_name, value_name)
+
+    # Sinks: run the query and write the result atomically (nothing is left at the path
+    # if the query or the write fails or is interrupted).
+    def sink_parquet(self, path: str | os.PathLike[str]) -> None:
+        self._lf.sink("parquet", os.fspath(path))
+
+    def sink_csv(
+        self, path: str | os.PathLike[str], *, include_header: bool = True, separator: str = ","
+    ) -> None:
+        self._lf.sink("csv", os.fspath(path), include_header, separator)
+
+    def sink_ndjson(self, path: str | os.PathLike[str]) -> None:
+        self._lf.sink("ndjson", os.fspath(path))
+
+    def sink_ipc(self, path: str | os.PathLike[str]) -> None:
+        self._lf.sink("ipc", os.fspath(path))
 
 
 class LazyGroupBy:
@@ -581,6 +628,44 @@ class DataFrame:
     def write_ndjson(self, file: str) -> None:
         self._df.write_ndjson(str(file))
 
+    def write_ipc(self, file: str) -> None:
+        self._df.write_ipc(str(file))
+
+    # Reshaping ---------------------------------------------------------------------------------------
+    def unpivot(
+        self,
+        on: str | Sequence[str] | None = None,
+        *,
+        index: str | Sequence[str] | None = None,
+        variable_name: str | None = None,
+        value_name: str | None = None,
+    ) -> DataFrame:
+        """Wide to long (see ``LazyFrame.unpivot``)."""
+        return self.lazy().unpivot(on, index=index, variable_name=variable_name, value_name=value_name).collect()
+
+    def pivot(
+        self,
+        on: str | Sequence[str],
+        *,
+        index: str | Sequence[str] | None = None,
+        values: str | Sequence[str] | None = None,
+        aggregate_function: str | None = None,
+        sort_columns: bool = False,
+        separator: str = "_",
+    ) -> DataFrame:
+        """Long to wide: one row per ``index``, one column per distinct ``on`` value.
+        ``aggregate_function`` is one of first, last, sum, mean, median, min, max, len;
+        without it, several values for one cell are an error."""
+        from quiver.reshape import pivot
+
+        return pivot(self, on, index, values, aggregate_function, sort_columns, separator)
+
+    def describe(self, percentiles: Sequence[float] = (0.25, 0.5, 0.75)) -> DataFrame:
+        """Summary statistics per column (count, null_count, mean, std, min, percentiles, max)."""
+        from quiver.reshape import describe
+
+        return describe(self, percentiles)
+
     # Display -----------------------------------------------------------------------------------------
     def _display_parts(self, max_rows: int = 10) -> tuple[list[str], list[str], list[list[str]]]:
         names = self.columns
@@ -721,7 +806,11 @@ def concat(items: Iterable[Any], *, how: str = "vertical") -> Any:
     if not items:
         raise ValueError("concat needs at least one frame")
     if all(isinstance(i, LazyFrame) for i in items):
-        return concat([i.collect() for i in items]).lazy()
+        names = items[0].columns
+        for other in items[1:]:
+            if other.columns != names:
+                raise SchemaError(f"cannot concat frames with different columns: {names} and {other.columns}")
+        return LazyFrame(items[0]._lf.union([i._lf for i in items[1:]]))
     frames = [i.collect() if isinstance(i, LazyFrame) else i for i in items]
     return DataFrame._wrap(_quiver.DataFrame.concat([f._df for f in frames]))
 

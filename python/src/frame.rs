@@ -310,6 +310,45 @@ impl PyDataFrame {
             .py_err()
             .map(|_| ())
     }
+
+    fn write_ipc(&self, py: Python<'_>, path: &str) -> PyResult<()> {
+        let df = self.inner.clone();
+        py.detach(|| io::write_ipc(path, df.schema(), df.batches(), &WriteOptions::default()))
+            .py_err()
+            .map(|_| ())
+    }
+}
+
+/// Writes `df` to `path` as `format` (`parquet`, `csv`, `ndjson`, `ipc`), atomically.
+fn write_frame(
+    df: &DataFrame,
+    format: &str,
+    path: &str,
+    include_header: bool,
+    separator: u8,
+) -> quiver_engine::Result<()> {
+    let (schema, batches) = (df.schema(), df.batches());
+    match format {
+        "parquet" => io::write_parquet(path, schema, batches, &ParquetWriteOptions::default()),
+        "csv" => io::write_csv(
+            path,
+            schema,
+            batches,
+            &CsvWriteOptions {
+                has_header: include_header,
+                delimiter: separator,
+                ..Default::default()
+            },
+        ),
+        "ndjson" => io::write_ndjson(path, schema, batches, &WriteOptions::default()),
+        "ipc" => io::write_ipc(path, schema, batches, &WriteOptions::default()),
+        other => {
+            return Err(quiver_engine::Error::NotSupported(format!(
+                "cannot write the `{other}` format; expected parquet, csv, ndjson or ipc"
+            )))
+        }
+    }
+    .map(|_| ())
 }
 
 /// A lazy query.
@@ -440,6 +479,35 @@ impl PyLazyFrame {
     fn explain(&self, py: Python<'_>) -> PyResult<String> {
         let lf = self.inner.clone();
         py.detach(|| lf.explain()).py_err()
+    }
+
+    /// The rows of `self`, then those of `others` (columns by position, widened).
+    fn union(&self, others: Vec<PyLazyFrame>) -> Self {
+        let mut lf = self.inner.clone();
+        for o in others {
+            lf = lf.union(o.inner);
+        }
+        lf.into()
+    }
+
+    /// Runs the query and writes its result to `path` as `format`, atomically (nothing
+    /// is left at `path` if the query or the write fails or is interrupted).
+    #[pyo3(signature = (format, path, include_header=true, separator=","))]
+    fn sink(
+        &self,
+        py: Python<'_>,
+        format: String,
+        path: String,
+        include_header: bool,
+        separator: &str,
+    ) -> PyResult<()> {
+        let delimiter = *separator.as_bytes().first().unwrap_or(&b',');
+        let session = self.inner.session().with_own_cancel_flag();
+        let lf = self.inner.clone().with_session(&session);
+        crate::run::run(py, &session, move || {
+            let df = lf.collect()?;
+            write_frame(&df, &format, &path, include_header, delimiter)
+        })
     }
 
     /// Runs the query with the GIL released; Ctrl-C cancels it.

@@ -8,6 +8,8 @@ mod error;
 mod expr;
 mod frame;
 mod interchange;
+mod job;
+mod pipeline;
 mod run;
 mod sql;
 
@@ -20,6 +22,11 @@ fn _quiver(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<frame::PyDataFrame>()?;
     m.add_class::<frame::PyLazyFrame>()?;
     m.add_class::<sql::PySqlContext>()?;
+    m.add_class::<pipeline::PyRetryPolicy>()?;
+    m.add_function(wrap_pyfunction!(pipeline::record_timing, m)?)?;
+    m.add_function(wrap_pyfunction!(pipeline::timing_records, m)?)?;
+    m.add_function(wrap_pyfunction!(pipeline::reset_timings, m)?)?;
+    m.add_function(wrap_pyfunction!(job::run_job_file, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -19,6 +19,17 @@ pub fn run<T: Send + 'static>(
     session: &Session,
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> PyResult<T> {
+    let session = session.clone();
+    run_cancellable(py, move || session.cancel(), work)
+}
+
+/// Runs `work` on a helper thread; `cancel` is called if a signal handler raises, and
+/// the interrupt is re-raised once `work` has stopped.
+pub fn run_cancellable<T: Send + 'static>(
+    py: Python<'_>,
+    cancel: impl FnOnce(),
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> PyResult<T> {
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("quiver-query".into())
@@ -43,7 +54,7 @@ pub fn run<T: Send + 'static>(
             Ok(result) => return result.py_err(),
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if let Err(interrupt) = py.check_signals() {
-                    session.cancel();
+                    cancel();
                     // Wait for the workers to stop so no query outlives the interrupt.
                     let _ = py.detach(|| recv(None));
                     return Err(interrupt);

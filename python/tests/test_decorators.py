@@ -121,13 +121,26 @@ def test_timed_records_calls() -> None:
         boom()
     t = qv.timings()
     assert isinstance(t, qv.DataFrame)
-    assert t.columns == ["name", "started", "seconds", "ok"]
+    assert t.columns == ["name", "started_at", "seconds", "attempts", "outcome", "error"]
     names = t["name"].to_list()
     assert names.count("test_timed_records_calls.<locals>.work") == 2
     assert "async-step" in names
     by_name = {r["name"]: r for r in t.to_dicts()}
     assert by_name["async-step"]["seconds"] >= 0.01
-    assert by_name["boom"]["ok"] is False
+    assert by_name["boom"]["outcome"] == "failed"
+    assert by_name["boom"]["error"] == "RuntimeError: x"
+    assert by_name["async-step"]["outcome"] == "succeeded" and by_name["async-step"]["error"] is None
+    assert by_name["async-step"]["attempts"] == 1
     assert work.__name__ == "work"
     qv.reset_timings()
     assert qv.timings().height == 0
+
+
+def test_jitter_fraction_and_policy_validation() -> None:
+    # A float jitter is the fraction each wait may be shortened by, as in a job's retry.
+    for n in range(1, 5):
+        d = backoff_delay(n, 0.2, 10.0, 0.1)
+        full = 0.2 * 2 ** (n - 1)
+        assert full * 0.9 <= d <= full
+    with pytest.raises(ValueError, match="jitter"):
+        qv.retry(jitter=1.5)

@@ -84,6 +84,8 @@ def test_group_by(data: dict[str, list[Any]]) -> None:
     # Polars sums an all-NULL group to 0; SQL (and Quiver) to NULL.
     po = po.with_columns(pl.when(pl.col("c") == 0).then(None).otherwise(pl.col("s")).alias("s"))
     _same(qo, po, ordered=False)
+    # The same dtypes: counts are UInt32, integer sums Int64.
+    assert qo.to_polars().schema == po.schema
 
 
 @settings(max_examples=40, deadline=None)

@@ -63,3 +63,15 @@ def test_round_trip_is_lossless() -> None:
         }
     )
     assert pa.table(qv.from_arrow(t)).equals(t)
+
+
+def test_pandas_round_trip() -> None:
+    import pandas as pd
+
+    pdf = pd.DataFrame({"x": [1, 2, 3], "s": ["a", None, "c"], "f": [0.5, None, 2.0]})
+    q = qv.from_pandas(pdf)
+    assert q.schema == {"x": qv.Int64, "s": qv.String, "f": qv.Float64}
+    assert q.rows() == [(1, "a", 0.5), (2, None, None), (3, "c", 2.0)]
+    back = q.filter(qv.col("x") > 1).to_pandas()
+    assert list(back.columns) == ["x", "s", "f"]
+    assert back["x"].tolist() == [2, 3]

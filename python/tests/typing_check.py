@@ -53,3 +53,14 @@ def report() -> qv.DataFrame:
     loaded: qv.DataFrame = load("x.parquet")
     print(loaded.height)
     return qv.timings()
+
+
+def nightly(path: str) -> int:
+    run: qv.JobRun = qv.run_job(path, params={"since": "1995-01-01", "limit": 10}, threads=2)
+    rows: object = run.step("revenue").get("rows_out")
+    print(rows, run.status, run.report_path)
+    try:
+        qv.run_job(path)
+    except qv.exceptions.JobFailedError as failed:
+        print(failed.report)
+    return run.duration_ms

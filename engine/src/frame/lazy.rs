@@ -342,6 +342,18 @@ impl LazyFrame {
         self.then(move |b| b.unnest(&column))
     }
 
+    /// The rows of `self` followed by those of `other` (Polars' vertical `concat`, SQL's
+    /// UNION ALL): columns match by position and widen to common types.
+    pub fn union(self, other: LazyFrame) -> Self {
+        match other.plan {
+            Ok(other) => self.then(move |b| b.union(other)),
+            Err(e) => Self {
+                plan: Err(e),
+                session: self.session,
+            },
+        }
+    }
+
     /// Distinct rows.
     pub fn unique(self) -> Self {
         self.then(|b| Ok(b.distinct()))
