@@ -14,16 +14,18 @@
 //!   not accept `x[::2]` or `x[2::2]` either.)
 //! - `FROM VALUES (1, 'a'), (2, 'b') t(x, y)` (also after JOIN) gets the parentheses
 //!   sqlparser needs around the VALUES list: `FROM (VALUES ...) t(x, y)`.
+//! - Prefix aliases: `SELECT total: sum(x)` and `FROM t: tbl` (a name, or in FROM also a
+//!   string, then a colon, before the item) become `sum(x) AS total` and `tbl AS t`.
 
 use sqlparser::dialect::Dialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Word};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace, Word};
 
 /// Tokenizes `sql` and applies the rewrites (see the module docs).
 pub fn tokenize(dialect: &dyn Dialect, sql: &str) -> Result<Vec<TokenWithSpan>, ParserError> {
     let tokens = Tokenizer::new(dialect, sql).tokenize_with_location()?;
-    let mut tokens = parenthesize_from_values(split_slice_colons(tokens));
+    let mut tokens = move_prefix_aliases(parenthesize_from_values(split_slice_colons(tokens)));
     let significant: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
         .collect();
@@ -151,6 +153,142 @@ fn parenthesize_from_values(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan
     tokens
 }
 
+/// Keywords that end a select-list or FROM item.
+const ITEM_END: &[Keyword] = &[
+    Keyword::FROM,
+    Keyword::WHERE,
+    Keyword::GROUP,
+    Keyword::HAVING,
+    Keyword::ORDER,
+    Keyword::LIMIT,
+    Keyword::OFFSET,
+    Keyword::QUALIFY,
+    Keyword::WINDOW,
+    Keyword::UNION,
+    Keyword::EXCEPT,
+    Keyword::INTERSECT,
+    Keyword::INTO,
+    Keyword::JOIN,
+    Keyword::INNER,
+    Keyword::LEFT,
+    Keyword::RIGHT,
+    Keyword::FULL,
+    Keyword::CROSS,
+    Keyword::NATURAL,
+    Keyword::ASOF,
+    Keyword::ANTI,
+    Keyword::SEMI,
+    Keyword::ON,
+    Keyword::USING,
+    Keyword::PIVOT,
+    Keyword::UNPIVOT,
+];
+
+/// Rewrites `alias: item` in select lists and FROM clauses into `item AS alias`.
+fn move_prefix_aliases(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    // The innermost open bracket at each significant token: prefix aliases never stand
+    // inside `[...]` (slices) or `{...}` (struct literals).
+    let mut open: Vec<Token> = vec![];
+    let mut enclosing = Vec::with_capacity(significant.len());
+    for &i in &significant {
+        enclosing.push(open.last().cloned());
+        match tokens[i].token {
+            Token::LParen | Token::LBracket | Token::LBrace => open.push(tokens[i].token.clone()),
+            Token::RParen | Token::RBracket | Token::RBrace => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    // (alias index, colon index, index the item ends before), last first so earlier
+    // indexes stay valid while rewriting.
+    let mut moves = vec![];
+    for k in 1..significant.len().saturating_sub(2) {
+        let (prev, at, colon) = (significant[k - 1], significant[k], significant[k + 1]);
+        if tokens[colon].token != Token::Colon
+            || matches!(enclosing[k], Some(Token::LBracket) | Some(Token::LBrace))
+        {
+            continue;
+        }
+        let in_from = is_keyword(&tokens[prev].token, Keyword::FROM)
+            || is_keyword(&tokens[prev].token, Keyword::JOIN);
+        let after_select =
+            is_keyword(&tokens[prev].token, Keyword::SELECT) || tokens[prev].token == Token::Comma;
+        let name = match &tokens[at].token {
+            Token::Word(w) => {
+                w.quote_style.is_some()
+                    || !(ITEM_END.contains(&w.keyword)
+                        || matches!(
+                            w.keyword,
+                            Keyword::SELECT | Keyword::DISTINCT | Keyword::ALL
+                        ))
+            }
+            Token::SingleQuotedString(_) => in_from,
+            _ => false,
+        };
+        if !name || !(in_from || after_select) {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = tokens.len();
+        for &j in &significant[k + 2..] {
+            match &tokens[j].token {
+                Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
+                Token::RParen | Token::RBracket | Token::RBrace if depth == 0 => {
+                    end = j;
+                    break;
+                }
+                Token::RParen | Token::RBracket | Token::RBrace => depth -= 1,
+                Token::Comma | Token::SemiColon | Token::EOF if depth == 0 => {
+                    end = j;
+                    break;
+                }
+                Token::Word(w)
+                    if depth == 0 && w.quote_style.is_none() && ITEM_END.contains(&w.keyword) =>
+                {
+                    end = j;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        moves.push((at, colon, end));
+    }
+    for (at, colon, end) in moves.into_iter().rev() {
+        let span = tokens[at].span;
+        let alias = match &tokens[at].token {
+            Token::SingleQuotedString(text) => Token::Word(Word {
+                value: text.clone(),
+                quote_style: Some('"'),
+                keyword: Keyword::NoKeyword,
+            }),
+            other => other.clone(),
+        };
+        let space = || TokenWithSpan::new(Token::Whitespace(Whitespace::Space), span);
+        let as_ = TokenWithSpan::new(
+            Token::Word(Word {
+                value: "AS".into(),
+                quote_style: None,
+                keyword: Keyword::AS,
+            }),
+            span,
+        );
+        let insert = [
+            space(),
+            as_,
+            space(),
+            TokenWithSpan::new(alias, span),
+            space(),
+        ];
+        tokens.splice(end..end, insert);
+        tokens.drain(at..=colon);
+    }
+    tokens
+}
+
 /// Whether a type name may follow this token.
 fn type_position(prev: &Token) -> bool {
     match prev {
@@ -217,6 +355,23 @@ mod tests {
             assert!(roundtrip(sql).contains(&end), "{sql}");
         }
         assert!(roundtrip("SELECT l[i::INT] FROM t").contains("l[i::INT]"));
+    }
+
+    #[test]
+    fn prefix_aliases_move_behind_their_items() {
+        assert_eq!(
+            roundtrip("SELECT j : 42, \"k\": x + 1, 3 AS l FROM t"),
+            "SELECT 42 AS j, x + 1 AS \"k\", 3 AS l FROM t"
+        );
+        assert_eq!(
+            roundtrip("SELECT * FROM b : a JOIN c: (SELECT 1) ON true"),
+            "SELECT * FROM a AS b JOIN (SELECT 1) AS c ON true"
+        );
+        assert_eq!(
+            roundtrip("SELECT * FROM 'v' : range(1)"),
+            "SELECT * FROM range(1) AS \"v\""
+        );
+        assert!(roundtrip("SELECT {'a': 1}, l[1:2] FROM t").contains("l[1:2]"));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 mod expr;
 mod grouping_sets;
+mod join_order;
 mod pivot;
 pub(crate) mod pivot_syntax;
 mod prepared;

@@ -338,7 +338,7 @@ impl SqlPlanner<'_> {
         } else {
             select
         };
-        let input = self.plan_from(&select.from)?;
+        let input = self.plan_from_ordered(&select.from, select.selection.as_ref())?;
         let input = match &select.selection {
             Some(w) => self.plan_where(input, w)?,
             None => input,

@@ -81,7 +81,7 @@ impl SqlPlanner<'_> {
         Ok(plan.unwrap_or_else(|| LogicalPlanBuilder::empty(true)))
     }
 
-    fn plan_table_with_joins(&self, twj: &TableWithJoins) -> Result<LogicalPlanBuilder> {
+    pub(super) fn plan_table_with_joins(&self, twj: &TableWithJoins) -> Result<LogicalPlanBuilder> {
         let mut plan = self.plan_table_factor(&twj.relation)?;
         for j in &twj.joins {
             plan = self.plan_join(plan, j)?;

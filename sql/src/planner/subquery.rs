@@ -289,6 +289,11 @@ impl SqlPlanner<'_> {
         if !c.keys.is_empty() || !c.residual.is_empty() {
             return Err(Error::NotSupported("a correlated subquery in IN".into()));
         }
+        if c.plan.schema().len() > 1 {
+            let mut plan = plan;
+            let found = self.row_membership(left, c.plan, false, &mut plan)?;
+            return plan.filter(found);
+        }
         if c.plan.schema().len() != 1 {
             return Err(Error::Plan(format!(
                 "the subquery of IN must return one column, it returns {}",
@@ -371,6 +376,10 @@ impl SqlPlanner<'_> {
             )));
         }
         let sub = c.plan;
+        let membership = matches!((op, all), (Operator::Eq, false) | (Operator::NotEq, true));
+        if sub.schema().len() > 1 && membership {
+            return self.row_membership(left, sub, all, plan);
+        }
         if sub.schema().len() != 1 {
             return Err(Error::Plan(format!(
                 "the subquery of {quantifier} must return one column, it returns {}",
@@ -472,6 +481,45 @@ impl SqlPlanner<'_> {
             ],
             otherwise: Some(Box::new(empty)),
         })
+    }
+
+    /// `(a, b) IN (q)` / `= ANY` (or `<> ALL` / `NOT IN` when `negated`) for a subquery of
+    /// several columns: its rows, packed into one list of row values, are joined onto the
+    /// query and searched with `__row_in` (three-valued, field by field).
+    fn row_membership(
+        &self,
+        left: Expr,
+        sub: LogicalPlanBuilder,
+        negated: bool,
+        plan: &mut LogicalPlanBuilder,
+    ) -> Result<Expr> {
+        let packed = sub
+            .schema()
+            .fields()
+            .iter()
+            .flat_map(|f| [lit(""), builder_column_of(f)])
+            .collect();
+        let rows = sub.aggregate(
+            vec![],
+            vec![quiver_engine::expr::builders::aggregate(
+                "list",
+                vec![quiver_engine::expr::builders::call("struct_pack", packed)],
+            )
+            .alias("__rows")],
+        )?;
+        let (rows, _, _, alias) = self.isolate(Correlated {
+            plan: rows,
+            keys: vec![],
+            residual: vec![],
+        })?;
+        *plan = plan
+            .clone()
+            .join(rows.build(), JoinType::Left, vec![], None)?;
+        let found = quiver_engine::expr::builders::call(
+            quiver_engine::functions::scalar::row_in::ROW_IN,
+            vec![left, Expr::Column(Column::qualified(alias, "__rows"))],
+        );
+        Ok(if negated { found.not() } else { found })
     }
 
     /// `x [NOT] IN (q)` inside a larger expression (uncorrelated): `x = ANY (q)`, so a

@@ -24,6 +24,7 @@ mod numeric;
 mod numfmt;
 mod path;
 mod regexp_extract_all;
+pub mod row_in;
 pub mod sequence;
 mod similarity;
 mod slice;
@@ -96,5 +97,6 @@ pub(super) fn register_all(r: &mut FunctionRegistry) {
     list_sort::register(r);
     list_zip::register(r);
     struct_ops::register(r);
+    row_in::register(r);
     vector_distance::register(r);
 }
