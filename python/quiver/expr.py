@@ -478,6 +478,8 @@ class Expr:
                 ties = Expr(_quiver.Expr.len().over(parts + [me._e], [], []))
                 ranked = ranked + (ties - 1) / 2 if method == "average" else ranked + ties - 1
             out = when(me.is_not_null()).then(ranked).otherwise(None)
+            # Polars' types: Float64 for average ranks, UInt32 otherwise.
+            out = out.cast("Float64" if method == "average" else "UInt32")
             return out.alias(me.meta_output_name())._e
 
         return Expr(build([]), build)
@@ -628,33 +630,37 @@ class ExprDateTimeNameSpace:
     def _f(self, name: str, *args: Any) -> Expr:
         return self._x._fn(name, *args).alias(self._x.meta_output_name())
 
+    def _part(self, name: str, dtype: str) -> Expr:
+        """A date part in Polars' type (the engine gives BIGINT, as DuckDB)."""
+        return self._x._fn(name).cast(dtype).alias(self._x.meta_output_name())
+
     def year(self) -> Expr:
-        return self._f("year")
+        return self._part("year", "Int32")
 
     def quarter(self) -> Expr:
-        return self._f("quarter")
+        return self._part("quarter", "Int8")
 
     def month(self) -> Expr:
-        return self._f("month")
+        return self._part("month", "Int8")
 
     def day(self) -> Expr:
-        return self._f("day")
+        return self._part("day", "Int8")
 
     def hour(self) -> Expr:
-        return self._f("hour")
+        return self._part("hour", "Int8")
 
     def minute(self) -> Expr:
-        return self._f("minute")
+        return self._part("minute", "Int8")
 
     def second(self) -> Expr:
-        return self._f("second")
+        return self._part("second", "Int8")
 
     def weekday(self) -> Expr:
         """ISO weekday: Monday is 1, Sunday 7 (as Polars)."""
-        return self._f("isodow")
+        return self._part("isodow", "Int8")
 
     def ordinal_day(self) -> Expr:
-        return self._f("dayofyear")
+        return self._part("dayofyear", "Int16")
 
     def truncate(self, every: str) -> Expr:
         """Truncates to a unit: ``1y``, ``1q``, ``1mo``, ``1w``, ``1d``, ``1h``, ``1m``, ``1s``."""
