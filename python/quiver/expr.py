@@ -134,6 +134,11 @@ def _native(exprs: Iterable[Expr]) -> list[Any]:
     return [e._e for e in exprs]
 
 
+#: A window's order: sort expressions, descending flags, nulls last.
+WindowOrder = tuple[list[Any], list[bool], bool]
+_ROW_ORDER: WindowOrder = ([], [], False)
+
+
 class Expr:
     """An expression over the columns of a frame."""
 
@@ -142,7 +147,7 @@ class Expr:
     def __init__(
         self,
         native: Any,
-        window: Callable[[list[Any]], Any] | None = None,
+        window: Callable[[list[Any], WindowOrder], Any] | None = None,
         name: str | None = None,
     ) -> None:
         self._e = native
@@ -295,7 +300,7 @@ class Expr:
     def alias(self, name: str) -> Expr:
         if self._window is not None:
             build = self._window
-            out = Expr(self._e.alias(name), lambda parts: build(parts).alias(name))
+            out = Expr(self._e.alias(name), lambda parts, order: build(parts, order).alias(name))
         else:
             out = Expr(self._e.alias(name))
         out._int_sum = self._int_sum
@@ -455,12 +460,12 @@ class Expr:
     ) -> Expr:
         """The expression evaluated per group of ``partition_by``, keeping every row."""
         parts = [] if partition_by is None else into_exprs([partition_by, *more_by])
-        if self._window is not None:
-            return Expr(self._window(_native(parts)))
         orders = [] if order_by is None else into_exprs([order_by])
-        out = Expr(
-            self._e.over(_native(parts), _native(orders), [descending] * _builtin_len(orders), nulls_last)
-        )
+        order = (_native(orders), [descending] * _builtin_len(orders), nulls_last)
+        if self._window is not None:
+            # shift / cum_sum run in `order_by` order (row order without one).
+            return Expr(self._window(_native(parts), order))
+        out = Expr(self._e.over(_native(parts), *order))
         out._int_sum = self._int_sum
         return out
 
@@ -471,7 +476,7 @@ class Expr:
             raise ValueError(f"rank method {method!r} is not supported; use one of {sorted(names)}")
         me = self
 
-        def build(parts: list[Any]) -> Any:
+        def build(parts: list[Any], _order: WindowOrder = _ROW_ORDER) -> Any:
             base = _quiver.Expr.function(names[method], [])
             ranked = Expr(base.over(parts, [me._e], [descending], True))
             if method in ("average", "max"):
@@ -488,13 +493,13 @@ class Expr:
         """Values moved down by ``n`` rows (up for negative ``n``)."""
         me = self
 
-        def build(parts: list[Any]) -> Any:
+        def build(parts: list[Any], order: WindowOrder = _ROW_ORDER) -> Any:
             name, k = ("lag", n) if n >= 0 else ("lead", -n)
             args = [me._e, lit(k)._e]
             if fill_value is not None:
                 args.append(into_expr(fill_value, str_as_col=False)._e)
             f = _quiver.Expr.function(name, args)
-            return f.over(parts, [], [], False, False).alias(me.meta_output_name())
+            return f.over(parts, *order, False).alias(me.meta_output_name())
 
         return Expr(build([]), build)
 
@@ -504,9 +509,9 @@ class Expr:
             raise NotImplementedError("cum_sum(reverse=True) is not supported yet")
         me = self
 
-        def build(parts: list[Any]) -> Any:
+        def build(parts: list[Any], order: WindowOrder = _ROW_ORDER) -> Any:
             s = _quiver.Expr.aggregate("sum", [me._e], False)
-            return s.over(parts, [], [], False, True).alias(me.meta_output_name())
+            return s.over(parts, *order, True).alias(me.meta_output_name())
 
         out = Expr(build([]), build)
         out._int_sum = True

@@ -69,11 +69,19 @@ fn window(
     order_by: Vec<SortExpr>,
     cumulative: bool,
 ) -> PyResult<Expr> {
-    let frame = cumulative.then_some(WindowFrame {
+    // Cumulative: the partition's start to the current row. Otherwise an aggregate sees
+    // its whole partition (Polars' `sum().over(g, order_by=t)` is the group's sum; the
+    // order only decides which value is first or last).
+    let frame = Some(WindowFrame {
         units: FrameUnits::Rows,
         start: FrameBound::UnboundedPreceding,
-        end: FrameBound::CurrentRow,
-    });
+        end: if cumulative {
+            FrameBound::CurrentRow
+        } else {
+            FrameBound::UnboundedFollowing
+        },
+    })
+    .filter(|_| cumulative || !order_by.is_empty());
     Ok(match func {
         Expr::Alias(inner, name) => window(*inner, partition_by, order_by, cumulative)?.alias(name),
         Expr::Aggregate(AggregateCall {

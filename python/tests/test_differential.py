@@ -131,3 +131,22 @@ def test_unique_and_drop_nulls(data: dict[str, list[Any]]) -> None:
     _same(q.select("k").unique(), p.select("k").unique(), ordered=False)
     _same(q.drop_nulls(), p.drop_nulls())
     _same(q.select(qv.col("k").n_unique()), p.select(pl.col("k").n_unique()))
+
+
+@settings(max_examples=30, deadline=None)
+@given(frames(), st.booleans())
+def test_window_order_by(data: dict[str, list[Any]], descending: bool) -> None:
+    q, p = _both(data)
+    q, p = q.with_row_index("r"), p.with_row_index("r")
+
+    def build(m: Any) -> list[Any]:
+        order = {"order_by": "r", "descending": descending}
+        return [
+            m.col("i").fill_null(0).cum_sum().over("k", **order).alias("cs"),
+            m.col("i").shift().over("k", **order).alias("sh"),
+            m.col("f").fill_null(0.0).sum().over("k", **order).alias("s"),
+            m.col("f").first().over("k", **order).alias("fst"),
+            m.col("f").last().over("k", **order).alias("lst"),
+        ]
+
+    _same(q.select("r", *build(qv)), p.select("r", *build(pl)))

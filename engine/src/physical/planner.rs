@@ -295,7 +295,7 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
             } else {
                 j.join_type
             };
-            Arc::new(HashJoinExec::new(
+            let exec = HashJoinExec::new(
                 left,
                 right,
                 left_keys,
@@ -306,7 +306,18 @@ pub fn create_physical_plan(plan: &LogicalPlan) -> Result<Arc<dyn ExecutionPlan>
                 display,
                 j.schema.to_arrow(),
                 joined.to_arrow(),
-            ))
+            );
+            // A semi / anti join hashes its smaller input: the left one when the right is
+            // clearly bigger (by estimate).
+            let smaller_left = matches!(
+                (j.left.estimated_rows(), j.right.estimated_rows()),
+                (Some(l), Some(r)) if r > l.saturating_mul(2)
+            );
+            if smaller_left && !j.on.is_empty() {
+                Arc::new(exec.with_build_left())
+            } else {
+                Arc::new(exec)
+            }
         }
         LogicalPlan::Sort(s) => {
             let input = create_physical_plan(&s.input)?;

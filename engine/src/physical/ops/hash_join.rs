@@ -4,6 +4,11 @@
 //! ([`JoinTable`]). Left morsels then probe in parallel. Inner, left, semi and anti joins
 //! stream; right and full joins also need the build rows no probe matched, so they
 //! finish all probes before emitting those.
+//!
+//! A semi or anti join whose left input is the smaller one builds on the left instead
+//! (`build_left`): right morsels probe and mark the left rows they match, and the marked
+//! (semi) or unmarked (anti) left rows come out at the end. `EXISTS` over a big table
+//! (TPC-H Q4, Q21, Q22) then hashes the few outer rows, not the big table.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -30,6 +35,8 @@ pub struct HashJoinExec {
     filter: Option<PhysicalExpr>,
     join_type: JoinType,
     null_equals_null: bool,
+    /// Semi / anti joins only: build on the left input and probe with the right.
+    build_left: bool,
     display: String,
     schema: SchemaRef,
     /// Schema of `left ++ right` (for the residual filter).
@@ -64,10 +71,20 @@ impl HashJoinExec {
             filter,
             join_type,
             null_equals_null,
+            build_left: false,
             display,
             schema,
             joined_schema,
         }
+    }
+
+    /// For a semi or anti join: builds on the left input (the smaller one) instead.
+    pub fn with_build_left(mut self) -> Self {
+        if matches!(self.join_type, JoinType::LeftSemi | JoinType::LeftAnti) {
+            self.build_left = true;
+            self.display.push_str(" build=left");
+        }
+        self
     }
 }
 
@@ -94,7 +111,10 @@ fn joined_batch(
 
 struct Prober {
     build: Arc<Build>,
+    /// The probe side's keys (the left's, or the right's when building on the left).
     left_keys: Vec<PhysicalExpr>,
+    /// Whether the probe batches are the right input's (`build_left`).
+    probe_is_right: bool,
     filter: Option<PhysicalExpr>,
     join_type: JoinType,
     schema: SchemaRef,
@@ -134,7 +154,11 @@ impl Prober {
         match &self.filter {
             None => Ok((p, b)),
             Some(f) => {
-                let joined = joined_batch(&self.joined_schema, batch, &p, &self.build.batch, &b)?;
+                let joined = if self.probe_is_right {
+                    joined_batch(&self.joined_schema, &self.build.batch, &b, batch, &p)?
+                } else {
+                    joined_batch(&self.joined_schema, batch, &p, &self.build.batch, &b)?
+                };
                 let mask = f.evaluate_to_array(&joined)?;
                 let mask = crate::physical::expr::predicate_mask(&mask)?;
                 let p = arrow::compute::filter(&p, &mask)?;
@@ -160,6 +184,13 @@ impl Prober {
             }
         }
         let (p, b) = self.pairs(batch)?;
+        if self.probe_is_right {
+            // Building on the left: only mark; the left rows come out at the end.
+            for j in b.values() {
+                self.build.matched[*j as usize].store(true, Ordering::Relaxed);
+            }
+            return Ok(vec![]);
+        }
         if matches!(self.join_type, JoinType::Right | JoinType::Full) {
             for j in b.values() {
                 self.build.matched[*j as usize].store(true, Ordering::Relaxed);
@@ -244,6 +275,20 @@ impl Prober {
     }
 }
 
+impl Prober {
+    /// Left rows (the build side) that some probe matched (semi) or none did (anti).
+    fn marked_build_rows(&self, keep_matched: bool) -> Result<Option<RecordBatch>> {
+        let mask: BooleanArray = self
+            .build
+            .matched
+            .iter()
+            .map(|m| Some(m.load(Ordering::Relaxed) == keep_matched))
+            .collect();
+        let out = arrow::compute::filter_record_batch(&self.build.batch, &mask)?;
+        Ok((out.num_rows() > 0).then_some(out))
+    }
+}
+
 impl ExecutionPlan for HashJoinExec {
     fn name(&self) -> &'static str {
         if self.left_keys.is_empty() {
@@ -266,14 +311,18 @@ impl ExecutionPlan for HashJoinExec {
     }
 
     fn execute(&self, ctx: &ExecContext) -> Result<Tasks> {
-        let right_schema = self.right.schema();
-        let batches = self.right.execute(ctx)?.collect(ctx)?;
-        let batch = arrow::compute::concat_batches(&right_schema, &batches)?;
-        let table = if self.right_keys.is_empty() {
+        let (build_input, build_keys, probe_input, probe_keys) = if self.build_left {
+            (&self.left, &self.left_keys, &self.right, &self.right_keys)
+        } else {
+            (&self.right, &self.right_keys, &self.left, &self.left_keys)
+        };
+        let build_schema = build_input.schema();
+        let batches = build_input.execute(ctx)?.collect(ctx)?;
+        let batch = arrow::compute::concat_batches(&build_schema, &batches)?;
+        let table = if build_keys.is_empty() {
             None
         } else {
-            let keys = self
-                .right_keys
+            let keys = build_keys
                 .iter()
                 .map(|k| k.evaluate_to_array(&batch))
                 .collect::<Result<Vec<_>>>()?;
@@ -283,30 +332,34 @@ impl ExecutionPlan for HashJoinExec {
                 self.null_equals_null,
             )?)
         };
-        let matched = if matches!(self.join_type, JoinType::Right | JoinType::Full) {
-            (0..batch.num_rows())
-                .map(|_| AtomicBool::new(false))
-                .collect()
-        } else {
-            vec![]
-        };
+        let matched =
+            if self.build_left || matches!(self.join_type, JoinType::Right | JoinType::Full) {
+                (0..batch.num_rows())
+                    .map(|_| AtomicBool::new(false))
+                    .collect()
+            } else {
+                vec![]
+            };
         let build = Arc::new(Build {
             batch,
             table,
             matched,
         });
-        // An empty build side: inner and semi joins produce nothing, so skip the probe side.
+        // An empty build side: inner and semi joins produce nothing, so skip the probe side
+        // (also when building on the left: no left rows, nothing to output).
         if build.batch.num_rows() == 0
-            && matches!(
-                self.join_type,
-                JoinType::Inner | JoinType::Cross | JoinType::LeftSemi | JoinType::Right
-            )
+            && (self.build_left
+                || matches!(
+                    self.join_type,
+                    JoinType::Inner | JoinType::Cross | JoinType::LeftSemi | JoinType::Right
+                ))
         {
             return Ok(Tasks { tasks: vec![] });
         }
         let prober = Arc::new(Prober {
             build,
-            left_keys: self.left_keys.clone(),
+            left_keys: probe_keys.clone(),
+            probe_is_right: self.build_left,
             filter: self.filter.clone(),
             join_type: self.join_type,
             schema: self.schema.clone(),
@@ -315,13 +368,23 @@ impl ExecutionPlan for HashJoinExec {
             ctx: ctx.clone(),
         });
         let p = prober.clone();
-        let tasks = self.left.execute(ctx)?.map(move |bs| {
+        let tasks = probe_input.execute(ctx)?.map(move |bs| {
             let mut out = Vec::new();
             for b in &bs {
                 out.extend(p.probe_batch(b)?);
             }
             Ok(out)
         });
+        if self.build_left {
+            tasks.collect(ctx)?;
+            let keep_matched = self.join_type == JoinType::LeftSemi;
+            return Ok(Tasks::ready(
+                prober
+                    .marked_build_rows(keep_matched)?
+                    .into_iter()
+                    .collect(),
+            ));
+        }
         if matches!(self.join_type, JoinType::Right | JoinType::Full) {
             let mut out = tasks.collect(ctx)?;
             if let Some(u) = prober.unmatched(&self.left.schema())? {
@@ -498,6 +561,39 @@ mod tests {
         assert_eq!(
             got(&join(JoinType::LeftAnti, None)),
             want(&["1|10", "5|60", "NULL|40"])
+        );
+    }
+
+    /// `r` three times over: bigger than `l`, so semi and anti joins build on `l`.
+    fn join_big_right(join_type: JoinType, filter: Option<Expr>) -> Arc<LogicalPlan> {
+        let b = right_batches();
+        let big = arrow::compute::concat_batches(&b.schema(), &[b.clone(), b.clone(), b]).unwrap();
+        let right = scan_named("r", Some("r"), big.schema(), chunks(&big, 4)).build();
+        left()
+            .join(right, join_type, vec![(q("l", "k"), q("r", "k"))], filter)
+            .unwrap()
+            .build()
+    }
+
+    #[test]
+    fn semi_and_anti_joins_building_on_the_smaller_left_side() {
+        let semi = join_big_right(JoinType::LeftSemi, None);
+        assert!(create_physical_plan_for(&semi)
+            .describe()
+            .contains("build=left"));
+        assert_eq!(got(&semi), want(&["2|20", "2|30", "4|50"]));
+        assert_eq!(
+            got(&join_big_right(JoinType::LeftAnti, None)),
+            want(&["1|10", "5|60", "NULL|40"])
+        );
+        let is_y = Some(q("r", "v").eq(lit("y")));
+        assert_eq!(
+            got(&join_big_right(JoinType::LeftSemi, is_y.clone())),
+            want(&["2|20", "2|30"])
+        );
+        assert_eq!(
+            got(&join_big_right(JoinType::LeftAnti, is_y)),
+            want(&["1|10", "4|50", "5|60", "NULL|40"])
         );
     }
 
