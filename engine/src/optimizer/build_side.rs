@@ -1,6 +1,9 @@
-//! Build side selection: a hash join builds its table on the right input, so for inner
-//! joins the smaller input (by estimate) goes to the right. The swap is invisible above:
-//! a projection restores the original column order.
+//! Build side selection: a hash join builds its table on the right input, so the smaller
+//! input (by estimate) goes to the right. Inner and full joins swap as they are; a left
+//! join becomes a right join of the swapped inputs and the other way round (the hash join
+//! emits the build rows no probe matched at the end). The swap is invisible above: a
+//! projection restores the original column order. (Semi and anti joins choose their build
+//! side in the physical join instead.)
 
 use std::sync::Arc;
 
@@ -23,7 +26,14 @@ impl OptimizerRule for BuildSide {
             let LogicalPlan::Join(j) = node.as_ref() else {
                 return Ok(Transformed::no(node));
             };
-            if j.join_type != JoinType::Inner || j.on.is_empty() {
+            let swapped_type = match j.join_type {
+                JoinType::Inner => JoinType::Inner,
+                JoinType::Full => JoinType::Full,
+                JoinType::Left => JoinType::Right,
+                JoinType::Right => JoinType::Left,
+                _ => return Ok(Transformed::no(node)),
+            };
+            if j.on.is_empty() {
                 return Ok(Transformed::no(node));
             }
             let (Some(l), Some(r)) = (j.left.estimated_rows(), j.right.estimated_rows()) else {
@@ -36,7 +46,7 @@ impl OptimizerRule for BuildSide {
             let swapped = LogicalPlanBuilder::from(j.right.clone())
                 .join_detailed(
                     j.left.clone(),
-                    JoinType::Inner,
+                    swapped_type,
                     j.on.iter().map(|(a, b)| (b.clone(), a.clone())).collect(),
                     j.filter.clone(),
                     j.null_equals_null,
@@ -103,7 +113,28 @@ mod tests {
     }
 
     #[test]
-    fn already_small_right_side_outer_joins_and_cross_joins_stay() {
+    fn outer_joins_swap_into_their_mirror_types() {
+        let (l, r) = lr();
+        let on = || vec![(q("l", "k"), q("r", "k"))];
+        for (t, mirrored) in [
+            (JoinType::Left, "Join(Right)"),
+            (JoinType::Right, "Join(Left)"),
+            (JoinType::Full, "Join(Full)"),
+        ] {
+            let plan = l.clone().join(r.clone(), t, on(), None).unwrap().build();
+            let out = rewrite(&plan);
+            assert!(out.changed, "{t:?}");
+            assert!(
+                out.data.display_indent().contains(mirrored),
+                "{}",
+                out.data.display_indent()
+            );
+            assert_same_results(&plan, &out.data, false);
+        }
+    }
+
+    #[test]
+    fn already_small_right_sides_semi_joins_and_cross_joins_stay() {
         let (l, r) = lr();
         let on = || vec![(q("r", "k"), q("l", "k"))];
         let small_right = LogicalPlanBuilder::from(r.clone())
@@ -112,13 +143,7 @@ mod tests {
             .build();
         assert!(!rewrite(&small_right).changed);
         let on = || vec![(q("l", "k"), q("r", "k"))];
-        for t in [
-            JoinType::Left,
-            JoinType::Right,
-            JoinType::Full,
-            JoinType::LeftSemi,
-            JoinType::LeftAnti,
-        ] {
+        for t in [JoinType::LeftSemi, JoinType::LeftAnti] {
             let plan = l.clone().join(r.clone(), t, on(), None).unwrap().build();
             let out = rewrite(&plan);
             assert!(!out.changed, "{t:?} joins must keep their sides");

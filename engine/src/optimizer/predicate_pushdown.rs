@@ -8,6 +8,11 @@
 //! become the join's residual filter. At a table scan, the conjuncts are also recorded in
 //! the scan for pruning (Parquet row-group statistics, hive partitions); the filter stays
 //! above the scan to remove individual rows.
+//!
+//! A filter over an inner join that needs both sides but is an OR of ANDs also sends each
+//! side what it implies there: `(n1.x = 'A' AND n2.x = 'B') OR (n1.x = 'B' AND n2.x = 'A')`
+//! implies `n1.x = 'A' OR n1.x = 'B'` on n1's side (TPC-H Q7), when every branch has a
+//! conjunct over that side alone. The OR itself stays as the join's filter.
 
 use std::sync::Arc;
 
@@ -101,6 +106,41 @@ fn only_in(e: &Expr, schema: &QSchema, other: &QSchema) -> bool {
             !matches!(other.find(c.relation.as_deref(), &c.name), Ok(Some(_)))
                 || c.relation.is_some()
         })
+}
+
+/// `a OR b OR c` as its terms.
+fn disjuncts(e: &Expr) -> Vec<Expr> {
+    match e {
+        Expr::BinaryOp {
+            left,
+            op: Operator::Or,
+            right,
+        } => {
+            let mut v = disjuncts(left);
+            v.extend(disjuncts(right));
+            v
+        }
+        other => vec![other.clone()],
+    }
+}
+
+/// What the OR `p` implies over `side` alone: the OR of each branch's conjuncts over that
+/// side, if every branch has some.
+fn implied_on(p: &Expr, side: &QSchema, other: &QSchema) -> Option<Expr> {
+    let branches = disjuncts(p);
+    if branches.len() < 2 {
+        return None;
+    }
+    let mut parts = Vec::with_capacity(branches.len());
+    for b in branches {
+        let own: Vec<Expr> = b
+            .split_conjunction()
+            .into_iter()
+            .filter(|c| only_in(c, side, other))
+            .collect();
+        parts.push(Expr::conjunction(own)?);
+    }
+    parts.into_iter().reduce(|a, b| a.or(b))
 }
 
 fn push(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
@@ -289,6 +329,16 @@ fn push_join(j: &Join, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
         {
             right.push(p);
         } else if inner_like || (from_join && j.join_type == JoinType::LeftSemi) {
+            // An OR over both sides sends what it implies to each side, once: when it
+            // first arrives from a filter above (it then stays in the join's filter).
+            if inner_like && !from_join {
+                if let Some(l) = implied_on(&p, &ls, &rs) {
+                    left.push(l);
+                }
+                if let Some(r) = implied_on(&p, &rs, &ls) {
+                    right.push(r);
+                }
+            }
             // Equality between the sides becomes a hash key.
             if let Expr::BinaryOp {
                 left: a,
@@ -416,6 +466,39 @@ mod tests {
             plan,
             "Join(Inner): on=[l.k = r.k]\n  Filter: l.x > 4\n    TableScan: l filters=[l.x > 4]\n  Filter: r.y = 'p'\n    TableScan: r filters=[r.y = 'p']\n",
         );
+    }
+
+    #[test]
+    fn an_or_over_both_sides_sends_each_side_what_it_implies() {
+        let (l, r) = lr();
+        let either = q("l", "x")
+            .eq(lit(4i64))
+            .and(q("r", "y").eq(lit("p")))
+            .or(q("l", "x").eq(lit(6i64)).and(q("r", "y").eq(lit("q"))));
+        let plan = l
+            .join(r, JoinType::Inner, vec![(q("l", "k"), q("r", "k"))], None)
+            .unwrap()
+            .filter(either)
+            .unwrap()
+            .build();
+        let out = PredicatePushdown.rewrite(plan.clone()).unwrap().data;
+        let text = out.display_indent();
+        assert!(
+            text.contains("TableScan: l filters=[(l.x = 4) OR (l.x = 6)]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("TableScan: r filters=[(r.y = 'p') OR (r.y = 'q')]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("filter=((l.x = 4) AND (r.y = 'p')) OR"),
+            "{text}"
+        );
+        crate::optimizer::utils::tests::assert_same_results(&plan, &out, false);
+        // A second pass adds nothing.
+        let again = PredicatePushdown.rewrite(out.clone()).unwrap().data;
+        assert_eq!(again.display_indent(), text);
     }
 
     #[test]
