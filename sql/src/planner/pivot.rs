@@ -29,7 +29,7 @@ use super::relation::resolves;
 use super::SqlPlanner;
 
 /// Whether the SQL text of `e` contains a subquery.
-fn has_subquery(e: &SqlExpr) -> bool {
+pub(super) fn has_subquery(e: &SqlExpr) -> bool {
     let s = e.to_string().to_ascii_lowercase();
     s.contains("(select ") || s.contains("(from ") || s.contains("(with ")
 }

@@ -100,7 +100,27 @@ impl SqlPlanner<'_> {
         cond: &SqlExpr,
     ) -> Result<LogicalPlanBuilder> {
         let mut filters = vec![];
-        for c in conjuncts(cond) {
+        let terms = conjuncts(cond);
+        // With subqueries among the conjuncts, the plain ones filter first: a correlated
+        // subquery then sees the outer rows as filtered (and joined: the optimizer turns
+        // the filtered cross joins into hash joins) when it narrows its own rows to the
+        // outer keys. AND does not depend on the order its terms are applied in.
+        let (plain, with_subqueries): (Vec<&SqlExpr>, Vec<&SqlExpr>) = terms
+            .into_iter()
+            .partition(|c| !super::pivot::has_subquery(c));
+        let terms = if with_subqueries.is_empty() || plain.is_empty() {
+            plain.into_iter().chain(with_subqueries).collect::<Vec<_>>()
+        } else {
+            let mut first = vec![];
+            for c in plain {
+                first.push(self.sql_expr(c, &mut plan)?);
+            }
+            if let Some(f) = Expr::conjunction(first) {
+                plan = plan.filter(f)?;
+            }
+            with_subqueries
+        };
+        for c in terms {
             match c {
                 SqlExpr::Exists { subquery, negated } => {
                     plan = self.exists_join(plan, subquery, *negated)?;
@@ -143,6 +163,21 @@ impl SqlPlanner<'_> {
         q: &ast::Query,
         outer: &QSchema,
         for_scalar: bool,
+    ) -> Result<Correlated> {
+        self.plan_correlated_reduced(q, outer, for_scalar, None)
+    }
+
+    /// [`Self::plan_correlated`]; for a scalar subquery, `outer_plan` (the query it is
+    /// correlated with) also narrows the subquery's rows to the key values the outer rows
+    /// have before it is grouped (a semi join with the distinct outer keys), so TPC-H Q17
+    /// averages the lineitems of a few hundred parts instead of all 200,000. Every outer
+    /// row only looks up its own key's group, so the narrowing changes no answer.
+    fn plan_correlated_reduced(
+        &self,
+        q: &ast::Query,
+        outer: &QSchema,
+        for_scalar: bool,
+        outer_plan: Option<&LogicalPlanBuilder>,
     ) -> Result<Correlated> {
         match self.plan_query(q, None) {
             Ok(plan) => Ok(Correlated {
@@ -212,6 +247,9 @@ impl SqlPlanner<'_> {
                                 .into(),
                         ));
                     }
+                    if let Some(outer_plan) = outer_plan {
+                        inner = self.narrow_to_outer_keys(inner, outer_plan, &keys)?;
+                    }
                     let named: Vec<(Expr, String)> = keys
                         .iter()
                         .enumerate()
@@ -237,6 +275,44 @@ impl SqlPlanner<'_> {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// `inner` semi-joined with the distinct values of the outer side of `keys` (see
+    /// [`Self::plan_correlated_reduced`]); left as it is when an outer key is volatile.
+    fn narrow_to_outer_keys(
+        &self,
+        inner: LogicalPlanBuilder,
+        outer_plan: &LogicalPlanBuilder,
+        keys: &[(Expr, Expr)],
+    ) -> Result<LogicalPlanBuilder> {
+        if keys.is_empty() || keys.iter().any(|(o, _)| o.columns().is_empty()) {
+            return Ok(inner);
+        }
+        let outer_keys = outer_plan
+            .clone()
+            .project(
+                keys.iter()
+                    .enumerate()
+                    .map(|(i, (o, _))| o.clone().alias(format!("__ok{i}")))
+                    .collect(),
+            )?
+            .distinct();
+        let (outer_keys, _, _, alias) = self.isolate(Correlated {
+            plan: outer_keys,
+            keys: vec![],
+            residual: vec![],
+        })?;
+        let on = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (_, k))| {
+                (
+                    k.clone(),
+                    Expr::Column(Column::qualified(alias.clone(), format!("__ok{i}"))),
+                )
+            })
+            .collect();
+        inner.join(outer_keys.build(), JoinType::LeftSemi, on, None)
     }
 
     /// Wraps a subquery plan in a fresh alias, rewriting references to its columns.
@@ -311,7 +387,7 @@ impl SqlPlanner<'_> {
         q: &ast::Query,
         plan: &mut LogicalPlanBuilder,
     ) -> Result<Expr> {
-        let c = self.plan_correlated(q, plan.schema(), true)?;
+        let c = self.plan_correlated_reduced(q, plan.schema(), true, Some(plan))?;
         let correlated = !c.keys.is_empty();
         let width = c.plan.schema().len() - c.keys.len();
         if width != 1 {

@@ -205,9 +205,8 @@ impl GroupKeys {
                 // Group ids in `b` are dense in insertion order, with the NULL group wherever
                 // it first appeared; rebuild that order.
                 let mut map = vec![0u32; b.keys.len() + usize::from(b.null_group.is_some())];
-                for &key in &b.keys {
-                    let id = b.map[&key];
-                    map[id as usize] = a.intern(key);
+                for (i, &key) in b.keys.iter().enumerate() {
+                    map[b.id_of(i) as usize] = a.intern(key);
                 }
                 if let Some(n) = b.null_group {
                     map[n as usize] = a.intern_null();
@@ -261,8 +260,8 @@ impl GroupKeys {
             GroupKeys::Int(k) => {
                 let n = k.keys.len() + usize::from(k.null_group.is_some());
                 let mut values: Vec<Option<i64>> = vec![None; n];
-                for (&key, &id) in &k.map {
-                    values[id as usize] = Some(key);
+                for (i, &key) in k.keys.iter().enumerate() {
+                    values[k.id_of(i) as usize] = Some(key);
                 }
                 let out = int64_as(Arc::new(Int64Array::from(values)), &k.data_type)?;
                 Ok(vec![cast_array(&out, &types[0], false)?])
@@ -424,6 +423,14 @@ impl IntKeys {
             keys.push(v);
             next
         })
+    }
+
+    /// The group id of `keys[i]`: ids are handed out in insertion order, and the NULL
+    /// group took the id after the keys inserted before it (no hash lookup needed).
+    #[inline]
+    fn id_of(&self, i: usize) -> u32 {
+        let after_null = self.null_group.is_some_and(|n| n as usize <= i);
+        (i + usize::from(after_null)) as u32
     }
 
     fn intern_null(&mut self) -> u32 {
