@@ -14,6 +14,9 @@
 //!   not accept `x[::2]` or `x[2::2]` either.)
 //! - `FROM VALUES (1, 'a'), (2, 'b') t(x, y)` (also after JOIN) gets the parentheses
 //!   sqlparser needs around the VALUES list: `FROM (VALUES ...) t(x, y)`.
+//! - `IGNORE NULLS` / `RESPECT NULLS` inside a window function's parentheses, as DuckDB
+//!   writes them (`last_value(x IGNORE NULLS) OVER w`, `lag(x, 1, 0 IGNORE NULLS)`), move
+//!   behind the closing parenthesis, where sqlparser reads them.
 //! - Prefix aliases: `SELECT total: sum(x)` and `FROM t: tbl` (a name, or in FROM also a
 //!   string, then a colon, before the item) become `sum(x) AS total` and `tbl AS t`.
 
@@ -25,7 +28,9 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace, Word};
 /// Tokenizes `sql` and applies the rewrites (see the module docs).
 pub fn tokenize(dialect: &dyn Dialect, sql: &str) -> Result<Vec<TokenWithSpan>, ParserError> {
     let tokens = Tokenizer::new(dialect, sql).tokenize_with_location()?;
-    let mut tokens = move_prefix_aliases(parenthesize_from_values(split_slice_colons(tokens)));
+    let mut tokens = move_prefix_aliases(parenthesize_from_values(split_slice_colons(
+        move_null_treatment(tokens),
+    )));
     let significant: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
         .collect();
@@ -149,6 +154,34 @@ fn parenthesize_from_values(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan
         tokens.insert(end + 1, TokenWithSpan::new(Token::RParen, close_span));
         tokens.insert(i, TokenWithSpan::new(Token::LParen, open_span));
         i = end + 3;
+    }
+    tokens
+}
+
+/// Moves `IGNORE NULLS` / `RESPECT NULLS` from just before a `)` to just after it.
+fn move_null_treatment(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let mut moves = vec![];
+    for k in 0..significant.len().saturating_sub(2) {
+        let (a, b, close) = (significant[k], significant[k + 1], significant[k + 2]);
+        let treatment = is_keyword(&tokens[a].token, Keyword::IGNORE)
+            || is_keyword(&tokens[a].token, Keyword::RESPECT);
+        if treatment
+            && is_keyword(&tokens[b].token, Keyword::NULLS)
+            && tokens[close].token == Token::RParen
+        {
+            moves.push((a, b, close));
+        }
+    }
+    for (a, b, close) in moves.into_iter().rev() {
+        let words: Vec<TokenWithSpan> = tokens[a..=b].to_vec();
+        let space = TokenWithSpan::new(Token::Whitespace(Whitespace::Space), tokens[a].span);
+        let mut after = vec![space];
+        after.extend(words);
+        tokens.splice(close + 1..close + 1, after);
+        tokens.drain(a..=b);
     }
     tokens
 }
@@ -372,6 +405,15 @@ mod tests {
             "SELECT * FROM range(1) AS \"v\""
         );
         assert!(roundtrip("SELECT {'a': 1}, l[1:2] FROM t").contains("l[1:2]"));
+    }
+
+    #[test]
+    fn null_treatment_moves_behind_the_call() {
+        let s = roundtrip(
+            "SELECT last_value(x IGNORE NULLS) OVER w, lag(x, 1, 0 RESPECT NULLS) OVER w FROM t",
+        );
+        assert!(s.contains("last_value(x) IGNORE NULLS OVER w"), "{s}");
+        assert!(s.contains("lag(x, 1, 0) RESPECT NULLS OVER w"), "{s}");
     }
 
     #[test]
