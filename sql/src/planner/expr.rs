@@ -787,7 +787,7 @@ fn slice_call(x: Expr, lo: Option<Expr>, hi: Option<Expr>, step: Option<Expr>) -
 
 /// An unnamed struct (`row(a, b)`, `(a, b)`): its fields have empty names, so it meets
 /// any struct of its width position by position.
-fn unnamed_struct(values: Vec<Expr>) -> Expr {
+pub(super) fn unnamed_struct(values: Vec<Expr>) -> Expr {
     let packed = values.into_iter().flat_map(|v| [lit(""), v]).collect();
     call("struct_pack", packed)
 }

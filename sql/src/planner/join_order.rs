@@ -21,6 +21,7 @@ use sqlparser::ast::{BinaryOperator, Expr as SqlExpr, TableFactor, TableWithJoin
 
 use super::expr::column_from_idents;
 use super::relation::resolves;
+use super::subquery::conjuncts;
 use super::SqlPlanner;
 
 /// Whether the item stands on its own (does not read columns of earlier items).
@@ -29,22 +30,6 @@ fn independent(twj: &TableWithJoins) -> bool {
         TableFactor::Table { args, .. } => args.is_none(),
         TableFactor::Derived { lateral, .. } => !lateral,
         _ => false,
-    }
-}
-
-/// `a AND b AND c` as its terms.
-fn conjuncts<'a>(e: &'a SqlExpr, out: &mut Vec<&'a SqlExpr>) {
-    match e {
-        SqlExpr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => {
-            conjuncts(left, out);
-            conjuncts(right, out);
-        }
-        SqlExpr::Nested(inner) => conjuncts(inner, out),
-        other => out.push(other),
     }
 }
 
@@ -70,10 +55,14 @@ fn equality_links(selection: &SqlExpr, items: &[LogicalPlanBuilder]) -> Vec<(usi
             _ => None,
         }
     };
-    let mut terms = vec![];
-    conjuncts(selection, &mut terms);
-    terms
+    conjuncts(selection)
         .into_iter()
+        .map(|mut t| {
+            while let SqlExpr::Nested(inner) = t {
+                t = inner;
+            }
+            t
+        })
         .filter_map(|t| match t {
             SqlExpr::BinaryOp {
                 left,

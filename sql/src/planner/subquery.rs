@@ -24,7 +24,7 @@ use super::relation::resolves;
 use super::SqlPlanner;
 
 /// Splits `a AND b AND c` into its terms.
-fn conjuncts(e: &SqlExpr) -> Vec<&SqlExpr> {
+pub(super) fn conjuncts(e: &SqlExpr) -> Vec<&SqlExpr> {
     match e {
         SqlExpr::BinaryOp {
             left,
@@ -569,19 +569,16 @@ impl SqlPlanner<'_> {
         negated: bool,
         plan: &mut LogicalPlanBuilder,
     ) -> Result<Expr> {
-        let packed = sub
-            .schema()
-            .fields()
-            .iter()
-            .flat_map(|f| [lit(""), builder_column_of(f)])
-            .collect();
+        let row = super::expr::unnamed_struct(
+            sub.schema()
+                .fields()
+                .iter()
+                .map(builder_column_of)
+                .collect(),
+        );
         let rows = sub.aggregate(
             vec![],
-            vec![quiver_engine::expr::builders::aggregate(
-                "list",
-                vec![quiver_engine::expr::builders::call("struct_pack", packed)],
-            )
-            .alias("__rows")],
+            vec![quiver_engine::expr::builders::aggregate("list", vec![row]).alias("__rows")],
         )?;
         let (rows, _, _, alias) = self.isolate(Correlated {
             plan: rows,
